@@ -1,0 +1,243 @@
+"""Numerical gradient checking: centred differences against the analytic backward passes.
+
+Everything runs in float64 and returns numbers; nothing here prints. The
+relative error is CS231n's ``max(|a - n| / max(1e-8, |a| + |n|))``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from nettrainer import layers
+from nettrainer.model import TwoLayerNet
+
+LAYER_THRESHOLD = 1e-7  # layers and losses on random inputs: expect about 1e-9 or less
+MODEL_THRESHOLD = 1e-6  # the whole net composes several kinks (ReLU, max); expect about 1e-8
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One compared gradient.
+
+    Attributes
+    ----------
+    name : str
+        What was checked, e.g. ``"affine_backward"`` or ``"TwoLayerNet reg=0.1"``.
+    parameter : str
+        The input whose gradient was compared, e.g. ``"dw"`` or ``"W1"``.
+    rel_error : float
+    threshold : float
+    passed : bool
+        ``rel_error <= threshold``.
+    """
+
+    name: str
+    parameter: str
+    rel_error: float
+    threshold: float
+    passed: bool
+
+
+def rel_error(x: np.ndarray, y: np.ndarray) -> float:
+    """Return ``max(|x - y| / max(1e-8, |x| + |y|))`` over all entries."""
+    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+
+
+def eval_numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, verbose: bool = False, h: float = 1e-5
+) -> np.ndarray:
+    """Centred-difference gradient of a scalar function at ``x``.
+
+    ``x`` is perturbed in place, one entry at a time, and restored exactly.
+
+    Parameters
+    ----------
+    f : callable
+        Takes ``x`` and returns a float.
+    x : ndarray of any shape, float64
+    verbose : bool
+        Print each index and its gradient, as CS231n's helper does.
+    h : float
+        Step size.
+
+    Returns
+    -------
+    grad : ndarray of the shape of ``x``
+    """
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + h
+        f_plus = f(x)
+        x[index] = original - h
+        f_minus = f(x)
+        x[index] = original
+        grad[index] = (f_plus - f_minus) / (2 * h)
+        if verbose:
+            print(index, grad[index])
+    return grad
+
+
+def eval_numerical_gradient_array(
+    f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, df: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
+    """Centred-difference gradient of ``sum(f(x) * df)``: the chain rule for array outputs.
+
+    Parameters
+    ----------
+    f : callable
+        Takes ``x`` and returns an array of the shape of ``df``.
+    x : ndarray of any shape, float64
+        Perturbed in place and restored exactly.
+    df : ndarray
+        Upstream gradient.
+    h : float
+        Step size.
+
+    Returns
+    -------
+    grad : ndarray of the shape of ``x``
+    """
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + h
+        positive = f(x).copy()
+        x[index] = original - h
+        negative = f(x).copy()
+        x[index] = original
+        grad[index] = np.sum((positive - negative) * df) / (2 * h)
+    return grad
+
+
+def _result(name: str, parameter: str, error: float, threshold: float) -> CheckResult:
+    return CheckResult(name, parameter, error, threshold, bool(error <= threshold))
+
+
+def _check_pair(
+    name: str,
+    forward: Callable[..., tuple],
+    backward: Callable[..., tuple | np.ndarray],
+    inputs: dict[str, np.ndarray],
+    rng: np.random.Generator,
+    h: float,
+) -> list[CheckResult]:
+    """Compare each gradient returned by ``backward`` with the numeric one of its input."""
+    out, cache = forward(*inputs.values())
+    dout = rng.standard_normal(out.shape)
+    grads = backward(dout, cache)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    results = []
+    for (input_name, value), analytic in zip(inputs.items(), grads, strict=True):
+        args = list(inputs.values())
+        position = list(inputs).index(input_name)
+
+        def output_of(v: np.ndarray, position: int = position, args: list = args) -> np.ndarray:
+            return forward(*args[:position], v, *args[position + 1 :])[0]
+
+        numeric = eval_numerical_gradient_array(output_of, value, dout, h=h)
+        error = rel_error(analytic, numeric)
+        results.append(_result(name, "d" + input_name, error, LAYER_THRESHOLD))
+    return results
+
+
+def _check_loss(
+    name: str, loss_fn: Callable, scores: np.ndarray, y: np.ndarray, h: float
+) -> CheckResult:
+    _, dx = loss_fn(scores, y)
+    numeric = eval_numerical_gradient(lambda s: loss_fn(s, y)[0], scores, h=h)
+    return _result(name, "dx", rel_error(dx, numeric), LAYER_THRESHOLD)
+
+
+def check_layers(seed: int = 0, h: float = 1e-5) -> list[CheckResult]:
+    """Check every layer function of :mod:`nettrainer.layers` on small random float64 inputs.
+
+    Parameters
+    ----------
+    seed : int
+        Seeds the random inputs.
+    h : float
+        Finite-difference step.
+
+    Returns
+    -------
+    results : list of CheckResult
+        One per gradient of each layer.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((4, 3, 2))  # (N, d1, d2): D = 6
+    w, b = rng.standard_normal((6, 5)), rng.standard_normal(5)  # (D, M), (M,)
+    relu_input = rng.standard_normal((4, 5))
+    relu_input[np.abs(relu_input) < 1e-3] = 0.5  # keep clear of the kink at 0
+    scores = rng.standard_normal((6, 4))  # (N, C)
+    labels = rng.integers(0, 4, size=6)
+    return [
+        *_check_pair(
+            "affine_backward", layers.affine_forward, layers.affine_backward,
+            {"x": x, "w": w, "b": b}, rng, h,
+        ),
+        *_check_pair(
+            "relu_backward", layers.relu_forward, layers.relu_backward, {"x": relu_input}, rng, h
+        ),
+        *_check_pair(
+            "affine_relu_backward", layers.affine_relu_forward, layers.affine_relu_backward,
+            {"x": x, "w": w, "b": b}, rng, h,
+        ),
+        _check_loss("softmax_loss", layers.softmax_loss, scores, labels, h),
+        _check_loss("svm_loss", layers.svm_loss, scores, labels, h),
+    ]
+
+
+def check_model(
+    input_size: int = 5,
+    hidden_size: int = 10,
+    num_classes: int = 3,
+    num_inputs: int = 5,
+    regs: tuple[float, ...] = (0.0, 0.7),
+    seed: int = 0,
+    h: float = 1e-5,
+    X: np.ndarray | None = None,
+    y: np.ndarray | None = None,
+) -> list[CheckResult]:
+    """Check every parameter gradient of :class:`~nettrainer.model.TwoLayerNet` in float64.
+
+    Parameters
+    ----------
+    input_size, hidden_size, num_classes, num_inputs : int
+        D, H, C and N of the random problem (D, C and N are taken from ``X``
+        and ``y`` when those are given).
+    regs : tuple of float
+        L2 strengths to check, each a separate set of results.
+    seed : int
+        Seeds the weights and, when ``X`` is None, the data.
+    h : float
+        Finite-difference step.
+    X : ndarray of shape (N, D), optional
+        Real inputs to check on, e.g. a few samples of the configured data.
+    y : ndarray of shape (N,), optional
+        Their labels.
+
+    Returns
+    -------
+    results : list of CheckResult
+        One per parameter per ``reg``.
+    """
+    rng = np.random.default_rng(seed)
+    if X is None or y is None:
+        X = rng.standard_normal((num_inputs, input_size))
+        y = rng.integers(0, num_classes, size=num_inputs)
+    else:
+        num_classes = max(num_classes, int(y.max()) + 1)
+    X = np.asarray(X, dtype=np.float64)
+    net = TwoLayerNet(X.shape[1], hidden_size, num_classes, std=1e-1, rng=rng)
+    results = []
+    for reg in regs:
+        _, grads = net.loss(X, y, reg=reg)
+        for name in sorted(net.params):
+            numeric = eval_numerical_gradient(
+                lambda _w, reg=reg: net.loss(X, y, reg=reg)[0], net.params[name], h=h
+            )
+            error = rel_error(grads[name], numeric)
+            results.append(_result(f"TwoLayerNet reg={reg:g}", name, error, MODEL_THRESHOLD))
+    return results

@@ -1,0 +1,339 @@
+"""The training loop: minibatch updates, learning-rate decay, evaluation, best params.
+
+A :class:`Solver` follows CS231n's ``Solver`` and adds per-epoch shuffling,
+early stopping, divergence detection, callbacks and an exact
+``state_dict``/``load_state_dict`` for resuming.
+"""
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from nettrainer.errors import CheckpointError, DivergenceError, RegistryError
+from nettrainer.optim import get_update_rule
+from nettrainer.random_state import RandomSource, make_random_source
+
+SAMPLING_MODES = ("shuffle", "replacement")
+
+
+def learning_rate_at(initial: float, lr_decay: float, epoch: int) -> float:
+    """Return the learning rate in force during ``epoch`` (0-based) under step decay."""
+    return initial * lr_decay**epoch
+
+
+class Solver:
+    """Train a classification model with minibatch gradient descent.
+
+    The model contract: ``model.params`` is a dict of name to ndarray, updated
+    in place or replaced by the solver; ``model.loss(X, y, reg=reg)`` returns
+    ``(loss, grads)`` with ``grads`` keyed like ``params``; ``model.predict(X)``
+    returns int labels of shape (N,).
+
+    Parameters
+    ----------
+    model : object
+        Anything meeting the contract above, e.g. :class:`~nettrainer.model.TwoLayerNet`.
+    data : dict
+        ``X_train`` (N, D), ``y_train`` (N,), ``X_val`` (N_val, D), ``y_val`` (N_val,).
+    update_rule : str
+        A key of :data:`nettrainer.optim.UPDATE_RULES`.
+    optim_config : dict, optional
+        Hyperparameters of the rule; each parameter gets its own copy.
+    lr_decay : float
+        Factor applied to the learning rate at the end of every epoch.
+    reg : float
+        L2 strength passed to ``model.loss``.
+    batch_size : int
+        Examples per update, B.
+    num_epochs : int
+        Epochs to train; an epoch is ``max(N // B, 1)`` updates.
+    num_train_samples : int or None
+        Train accuracy is measured on this many random training examples; all when None.
+    num_val_samples : int or None
+        Likewise for validation accuracy.
+    sampling : {"shuffle", "replacement"}
+        ``"shuffle"`` cuts a fresh permutation into batches each epoch;
+        ``"replacement"`` draws every batch with replacement, as CS231n does.
+    seed : int or None
+        Seeds the solver's own generator; when None, the global numpy
+        generator is used, as in CS231n.
+    early_stopping_patience : int or None
+        Stop after this many epochs without a new best validation accuracy.
+    callbacks : sequence
+        Objects with optional methods ``on_iteration(solver)`` (after every
+        update) and ``on_epoch_end(solver)`` (after the epoch's evaluation).
+
+    Attributes
+    ----------
+    loss_history : list of float
+        One loss per update.
+    train_acc_history, val_acc_history : list of float
+        At the start and after every epoch: ``num_epochs + 1`` entries.
+    best_val_acc : float
+    best_params : dict of str to ndarray
+        Copies of the params with the best validation accuracy; restored into
+        the model when training ends.
+    epoch, iteration : int
+        Completed epochs and updates.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        data: dict[str, np.ndarray],
+        *,
+        update_rule: str = "sgd",
+        optim_config: dict | None = None,
+        lr_decay: float = 1.0,
+        reg: float = 0.0,
+        batch_size: int = 100,
+        num_epochs: int = 10,
+        num_train_samples: int | None = 1000,
+        num_val_samples: int | None = None,
+        sampling: str = "shuffle",
+        seed: int | None = None,
+        early_stopping_patience: int | None = None,
+        callbacks: Sequence[Any] = (),
+    ):
+        if sampling not in SAMPLING_MODES:
+            valid = ", ".join(SAMPLING_MODES)
+            raise RegistryError(f"unknown sampling {sampling!r}; choose one of: {valid}")
+        self.model = model
+        self.X_train, self.y_train = data["X_train"], data["y_train"]
+        self.X_val, self.y_val = data["X_val"], data["y_val"]
+        self.update_rule = get_update_rule(update_rule)
+        self.base_config = dict(optim_config or {})
+        self.initial_learning_rate = self._initial_learning_rate()
+        self.lr_decay, self.reg = lr_decay, reg
+        self.batch_size, self.num_epochs = batch_size, num_epochs
+        self.num_train_samples, self.num_val_samples = num_train_samples, num_val_samples
+        self.sampling, self.patience = sampling, early_stopping_patience
+        self.callbacks = tuple(callbacks)
+        self.random: RandomSource = make_random_source(seed)
+        self._reset()
+
+    def _initial_learning_rate(self) -> float:
+        defaults = self.update_rule(np.zeros(1), np.zeros(1), {})[1]
+        return float(self.base_config.get("learning_rate", defaults["learning_rate"]))
+
+    def _reset(self) -> None:
+        self.epoch = 0
+        self.iteration = 0
+        self.loss_history: list[float] = []
+        self.train_acc_history: list[float] = []
+        self.val_acc_history: list[float] = []
+        self.best_val_acc = -1.0
+        self.best_params = {k: v.copy() for k, v in self.model.params.items()}
+        self.epochs_since_best = 0
+        self.stop_requested = False
+        self.epoch_order: np.ndarray | None = None
+        self.step_in_epoch = 0
+        self.optim_configs = {name: self._fresh_config() for name in self.model.params}
+        self._trajectory_params: dict[str, np.ndarray] | None = None
+
+    def _fresh_config(self) -> dict:
+        config = _copy_config(self.base_config)
+        config["learning_rate"] = self.learning_rate
+        return config
+
+    @property
+    def learning_rate(self) -> float:
+        """The learning rate of the current epoch."""
+        return learning_rate_at(self.initial_learning_rate, self.lr_decay, self.epoch)
+
+    @property
+    def iterations_per_epoch(self) -> int:
+        """Updates per epoch: ``max(N // batch_size, 1)``."""
+        return max(self.X_train.shape[0] // self.batch_size, 1)
+
+    @property
+    def finished(self) -> bool:
+        """Whether every epoch ran or early stopping ended training."""
+        return self.epoch >= self.num_epochs or self.stopped_early
+
+    @property
+    def stopped_early(self) -> bool:
+        """Whether validation accuracy stopped improving for ``early_stopping_patience`` epochs."""
+        return self.patience is not None and self.epochs_since_best >= self.patience
+
+    def request_stop(self) -> None:
+        """Ask :meth:`train` to return after the update in progress (e.g. on Ctrl-C)."""
+        self.stop_requested = True
+
+    def check_accuracy(
+        self, X: np.ndarray, y: np.ndarray, num_samples: int | None = None
+    ) -> float:
+        """Accuracy of the model on ``X``, or on ``num_samples`` random rows of it.
+
+        Parameters
+        ----------
+        X : ndarray of shape (N, D)
+        y : ndarray of shape (N,)
+        num_samples : int, optional
+            Subsample this many rows (drawn from the solver's generator) when N is larger.
+
+        Returns
+        -------
+        accuracy : float
+            Fraction of correct predictions in [0, 1]; 0.0 for an empty set.
+        """
+        if num_samples is not None and X.shape[0] > num_samples:
+            rows = self.random.choice(X.shape[0], num_samples)
+            X, y = X[rows], y[rows]
+        if X.shape[0] == 0:
+            return 0.0
+        return float(np.mean(self.model.predict(X) == y))
+
+    def train(self) -> None:
+        """Run the remaining epochs, then restore the best params into the model.
+
+        Raises
+        ------
+        DivergenceError
+            When a loss is not finite; the model keeps the params that produced
+            the last finite loss.
+        """
+        self.stop_requested = False
+        if self._trajectory_params is not None:
+            self.model.params, self._trajectory_params = self._trajectory_params, None
+        if not self.train_acc_history:
+            self._record_accuracies()
+        while not self.finished:
+            for X_batch, y_batch in self._remaining_batches():
+                self._step(X_batch, y_batch)
+                for callback in self.callbacks:
+                    getattr(callback, "on_iteration", _ignore)(self)
+                if self.stop_requested:
+                    return
+            self._end_epoch()
+        self._trajectory_params = self.model.params
+        self.model.params = {k: v.copy() for k, v in self.best_params.items()}
+
+    def _remaining_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        num_train, batch = self.X_train.shape[0], self.batch_size
+        if self.sampling == "shuffle" and self.epoch_order is None:
+            self.epoch_order = self.random.permutation(num_train)
+        while self.step_in_epoch < self.iterations_per_epoch:
+            if self.sampling == "shuffle":
+                start = self.step_in_epoch * batch
+                rows = self.epoch_order[start : start + batch]
+            else:
+                rows = self.random.choice(num_train, batch)
+            self.step_in_epoch += 1
+            yield self.X_train[rows], self.y_train[rows]
+
+    def _step(self, X_batch: np.ndarray, y_batch: np.ndarray) -> None:
+        loss, grads = self.model.loss(X_batch, y_batch, reg=self.reg)
+        if not np.isfinite(loss):
+            last = self.loss_history[-1] if self.loss_history else None
+            raise DivergenceError(self.iteration, self.learning_rate, last)
+        self.loss_history.append(float(loss))
+        for name, w in self.model.params.items():
+            next_w, self.optim_configs[name] = self.update_rule(
+                w, grads[name], self.optim_configs[name]
+            )
+            self.model.params[name] = next_w
+        self.iteration += 1
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self.epoch_order, self.step_in_epoch = None, 0
+        for config in self.optim_configs.values():
+            config["learning_rate"] = self.learning_rate
+        self._record_accuracies()
+        for callback in self.callbacks:
+            getattr(callback, "on_epoch_end", _ignore)(self)
+
+    def _record_accuracies(self) -> None:
+        train_acc = self.check_accuracy(self.X_train, self.y_train, self.num_train_samples)
+        val_acc = self.check_accuracy(self.X_val, self.y_val, self.num_val_samples)
+        self.train_acc_history.append(train_acc)
+        self.val_acc_history.append(val_acc)
+        if val_acc > self.best_val_acc:
+            self.best_val_acc = val_acc
+            self.best_params = {k: v.copy() for k, v in self.model.params.items()}
+            self.epochs_since_best = 0
+        else:
+            self.epochs_since_best += 1
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue training exactly, as arrays and plain scalars.
+
+        Returns
+        -------
+        state : dict
+            Copies of the params, best params and per-parameter optimiser
+            state; the generator state; counters; histories as float64 arrays.
+        """
+        return {
+            "params": {k: v.copy() for k, v in self._current_params().items()},
+            "best_params": {k: v.copy() for k, v in self.best_params.items()},
+            "optim_configs": {name: _copy_config(c) for name, c in self.optim_configs.items()},
+            "random": self.random.get_state(),
+            "epoch": self.epoch,
+            "iteration": self.iteration,
+            "step_in_epoch": self.step_in_epoch,
+            "epoch_order": None if self.epoch_order is None else self.epoch_order.copy(),
+            "best_val_acc": self.best_val_acc,
+            "epochs_since_best": self.epochs_since_best,
+            "loss_history": np.asarray(self.loss_history, dtype=np.float64),
+            "train_acc_history": np.asarray(self.train_acc_history, dtype=np.float64),
+            "val_acc_history": np.asarray(self.val_acc_history, dtype=np.float64),
+        }
+
+    def _current_params(self) -> dict[str, np.ndarray]:
+        """Return the params training continues from, not the best ones restored at the end."""
+        return self.model.params if self._trajectory_params is None else self._trajectory_params
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue from a :meth:`state_dict`; arrays are copied, never aliased.
+
+        Raises
+        ------
+        CheckpointError
+            When the state is missing a key or its params do not fit the model.
+        """
+        try:
+            params = _checked_params(state["params"], self._current_params())
+            self.best_params = _checked_params(state["best_params"], self.model.params)
+            self.optim_configs = {
+                name: _copy_config(config) for name, config in state["optim_configs"].items()
+            }
+            self.random.set_state(state["random"])
+            self.epoch, self.iteration = int(state["epoch"]), int(state["iteration"])
+            self.step_in_epoch = int(state["step_in_epoch"])
+            order = state["epoch_order"]
+            self.epoch_order = None if order is None else np.array(order, dtype=np.int64)
+            self.best_val_acc = float(state["best_val_acc"])
+            self.epochs_since_best = int(state["epochs_since_best"])
+            self.loss_history = [float(v) for v in state["loss_history"]]
+            self.train_acc_history = [float(v) for v in state["train_acc_history"]]
+            self.val_acc_history = [float(v) for v in state["val_acc_history"]]
+        except KeyError as missing:
+            raise CheckpointError(f"solver state is missing {missing}; it is incomplete") from None
+        self.model.params, self._trajectory_params = params, None
+
+
+def _checked_params(saved: dict, current: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Copy saved params into the dtype of ``current``, checking names and shapes."""
+    if set(saved) != set(current):
+        raise CheckpointError(
+            f"saved params {sorted(saved)} do not match the model's {sorted(current)}"
+        )
+    for name, value in current.items():
+        if np.shape(saved[name]) != value.shape:
+            raise CheckpointError(
+                f"saved {name} has shape {np.shape(saved[name])}, the model needs {value.shape}; "
+                "was the checkpoint made with another model.hidden_size or data set?"
+            )
+    return {name: np.array(saved[name], dtype=value.dtype) for name, value in current.items()}
+
+
+def _copy_config(config: dict) -> dict:
+    """Copy an optimiser config, its state arrays included, so that nothing is shared."""
+    return {k: (np.array(v) if isinstance(v, np.ndarray) else v) for k, v in config.items()}
+
+
+def _ignore(_solver: Solver) -> None:
+    """Stand in for a callback method that an object does not define."""
