@@ -6,6 +6,7 @@ seeded :class:`numpy.random.Generator`. Their states are plain nested dicts of
 ints and strings, so a run folder stores them as JSON.
 """
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -54,7 +55,7 @@ class GlobalNumpyRandom:
 class GeneratorRandom:
     """A seeded :class:`numpy.random.Generator` owned by one solver."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int | Sequence[int]):
         self.generator = np.random.default_rng(seed)
 
     def permutation(self, n: int) -> np.ndarray:
@@ -74,6 +75,6 @@ class GeneratorRandom:
         self.generator.bit_generator.state = state
 
 
-def make_random_source(seed: int | None) -> RandomSource:
+def make_random_source(seed: int | Sequence[int] | None) -> RandomSource:
     """Return a seeded generator, or the global numpy generator when ``seed`` is None."""
     return GlobalNumpyRandom() if seed is None else GeneratorRandom(seed)

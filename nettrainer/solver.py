@@ -55,7 +55,7 @@ class Solver:
     sampling : {"shuffle", "replacement"}
         ``"shuffle"`` cuts a fresh permutation into batches each epoch;
         ``"replacement"`` draws every batch with replacement, as CS231n does.
-    seed : int or None
+    seed : int, sequence of int, or None
         Seeds the solver's own generator; when None, the global numpy
         generator is used, as in CS231n.
     early_stopping_patience : int or None
@@ -92,7 +92,7 @@ class Solver:
         num_train_samples: int | None = 1000,
         num_val_samples: int | None = None,
         sampling: str = "shuffle",
-        seed: int | None = None,
+        seed: int | Sequence[int] | None = None,
         early_stopping_patience: int | None = None,
         callbacks: Sequence[Any] = (),
     ):
@@ -295,8 +295,8 @@ class Solver:
             When the state is missing a key or its params do not fit the model.
         """
         try:
-            params = _checked_params(state["params"], self._current_params())
-            self.best_params = _checked_params(state["best_params"], self.model.params)
+            params = checked_params(state["params"], self._current_params())
+            self.best_params = checked_params(state["best_params"], self.model.params)
             self.optim_configs = {
                 name: _copy_config(config) for name, config in state["optim_configs"].items()
             }
@@ -315,8 +315,26 @@ class Solver:
         self.model.params, self._trajectory_params = params, None
 
 
-def _checked_params(saved: dict, current: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Copy saved params into the dtype of ``current``, checking names and shapes."""
+def checked_params(saved: dict, current: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Copy saved params into the dtype of ``current``, checking names and shapes.
+
+    Parameters
+    ----------
+    saved : dict of str to ndarray
+        Params read from a checkpoint.
+    current : dict of str to ndarray
+        The model's params, whose names, shapes and dtypes the copies must match.
+
+    Returns
+    -------
+    params : dict of str to ndarray
+        New arrays, never aliasing ``saved``.
+
+    Raises
+    ------
+    CheckpointError
+        When the names or shapes differ.
+    """
     if set(saved) != set(current):
         raise CheckpointError(
             f"saved params {sorted(saved)} do not match the model's {sorted(current)}"
