@@ -1,0 +1,33 @@
+"""Shared fixtures for the test suite."""
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+
+def _numeric_gradient(f: Callable[[], np.ndarray | float], x: np.ndarray, df=None, h=1e-5):
+    """Centred-difference gradient of ``sum(f() * df)`` (or of scalar ``f()``) w.r.t. ``x``.
+
+    ``f`` takes no argument: it reads ``x``, which is perturbed in place and
+    restored. Written here, independently of ``nettrainer.gradcheck``, so that
+    the layer and model tests do not depend on the code they would check.
+    """
+    grad = np.zeros_like(x, dtype=np.float64)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + h
+        plus = np.array(f(), dtype=np.float64, copy=True)
+        x[index] = original - h
+        minus = np.array(f(), dtype=np.float64, copy=True)
+        x[index] = original
+        upstream = 1.0 if df is None else df
+        grad[index] = np.sum((plus - minus) * upstream) / (2 * h)
+    return grad
+
+
+@pytest.fixture(scope="session")
+def numeric_gradient():
+    """Return ``numeric_gradient(f, x, df=None, h=1e-5)``; session scope suits hypothesis."""
+    return _numeric_gradient
+
