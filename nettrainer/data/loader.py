@@ -1,0 +1,242 @@
+"""``load(spec)``: read a data set, carve the validation split, convert once, preprocess.
+
+The readers (one module per format) return :class:`~nettrainer.data.raw.RawData`
+in the stored dtypes; :func:`load` checks it, chooses the validation rows with
+``numpy.random.default_rng(seed)``, copies each split once into the training
+dtype and applies the preprocessing fitted on the training split.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from nettrainer.data.cifar import find_cifar_dir, read_cifar_dir
+from nettrainer.data.csvfile import read_csv
+from nettrainer.data.dataset import Dataset
+from nettrainer.data.idx import FASHION_MNIST_CLASSES, MNIST_CLASSES, is_idx_dir, read_idx_dir
+from nettrainer.data.npz import read_npz
+from nettrainer.data.preprocess import apply_preprocess, check_state, fit_preprocess
+from nettrainer.data.raw import RawData, check
+from nettrainer.data.spiral import make_blobs, make_spiral
+from nettrainer.data.split import gather, gather_labels, split_indices, val_count
+from nettrainer.errors import DataError, RegistryError
+
+if TYPE_CHECKING:
+    from nettrainer.config import DataConfig
+
+DATASET_NAMES: tuple[str, ...] = (
+    "spiral",
+    "blobs",
+    "fashion-mnist",
+    "mnist",
+    "cifar10",
+    "npz",
+    "csv",
+)
+DATA_ROOT = Path("data")  # relative to the working directory, like configs/ and runs/
+SEARCH_PATHS = {
+    "fashion-mnist": (DATA_ROOT / "fashion-mnist", Path("/usr/share/datasets/fashion-mnist")),
+    "mnist": (DATA_ROOT / "mnist",),
+    "cifar10": (DATA_ROOT / "cifar-10-batches-bin", DATA_ROOT / "cifar-10-batches-py"),
+}
+GET_IT = {
+    "fashion-mnist": "run `nettrainer data fetch fashion-mnist` "
+    "(or `apt-get install dataset-fashion-mnist`)",
+    "mnist": "run `nettrainer data fetch mnist`",
+    "cifar10": "run `nettrainer data fetch cifar10`",
+}
+
+
+def load(
+    spec: "DataConfig",
+    *,
+    seed: int,
+    dtype: Any,
+    preprocess_state: dict[str, np.ndarray] | None = None,
+) -> Dataset:
+    """Load the data set a config's ``data`` section describes.
+
+    Parameters
+    ----------
+    spec : nettrainer.config.DataConfig
+        The ``data`` section: ``name``, ``path``, ``val_size``, ``test_path``,
+        ``label_column``, ``header``, ``points_per_class``, ``num_classes``,
+        ``max_train`` and ``preprocess`` (``scale``, ``subtract_mean``, ``standardize``).
+    seed : int
+        Seeds the generators (spiral, blobs) and, separately, the validation split.
+    dtype : numpy dtype or str
+        The training dtype, float32 or float64; features are converted into it once.
+    preprocess_state : dict of str to ndarray, optional
+        A state saved with a run: applied instead of fitting a new one.
+
+    Returns
+    -------
+    Dataset
+        Splits of shape (N, D) in ``dtype`` (C-contiguous), int64 labels, the fitted
+        (or given) ``preprocess_state``.
+
+    Raises
+    ------
+    RegistryError
+        If ``spec.name`` is not one of :data:`DATASET_NAMES`.
+    DataError
+        If the data cannot be found or read, or fail :func:`~nettrainer.data.raw.check`.
+    """
+    dtype = _float_dtype(dtype)
+    raw = read_raw(spec, seed=seed, dtype=dtype)
+    data = _split_and_convert(raw, spec.val_size, spec.max_train, seed, dtype)
+    if preprocess_state is None:
+        state = fit_preprocess(data.X_train, spec.preprocess)
+    else:
+        state = check_state(preprocess_state, data.input_size, raw.source)
+    for X in (data.X_train, data.X_val, data.X_test):
+        if X is not None:
+            apply_preprocess(X, state)
+    data.preprocess_state = state
+    return data
+
+
+def read_raw(spec: "DataConfig", *, seed: int, dtype: np.dtype) -> RawData:
+    """Read and check the data set of ``spec`` in its stored dtypes (see :func:`load`).
+
+    Parameters
+    ----------
+    spec : nettrainer.config.DataConfig
+        As for :func:`load`.
+    seed : int
+        Seeds the generators (spiral, blobs).
+    dtype : numpy.dtype
+        Dtype that text formats (csv) are parsed into.
+
+    Returns
+    -------
+    RawData
+        The checked data set.
+
+    Raises
+    ------
+    RegistryError
+        If ``spec.name`` is unknown.
+    DataError
+        As for :func:`load`.
+    """
+    if spec.name not in READERS:
+        raise RegistryError(
+            f"unknown data set {spec.name!r} in data.name; choose one of {', '.join(DATASET_NAMES)}"
+        )
+    raw = READERS[spec.name](spec, seed, dtype)
+    check(raw)
+    return raw
+
+
+def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) -> Path:
+    """Find the folder of data set ``name``: ``path`` if given, else the first of its search paths.
+
+    Parameters
+    ----------
+    name : str
+        ``"fashion-mnist"``, ``"mnist"`` or ``"cifar10"``.
+    path : str or None
+        ``data.path``; when given, it is the only place looked at.
+    found : callable
+        Maps a candidate folder to the folder holding the files, or None.
+
+    Returns
+    -------
+    Path
+        The folder holding the data set's files.
+
+    Raises
+    ------
+    DataError
+        If the data set is in none of the places looked at.
+    """
+    candidates = (Path(path),) if path is not None else SEARCH_PATHS[name]
+    for candidate in candidates:
+        folder = found(candidate) if candidate.is_dir() else None
+        if folder is not None:
+            return folder
+    looked = ", ".join(str(candidate) for candidate in candidates)
+    raise DataError(
+        f"{name} not found in {looked}; {GET_IT[name]}, or set data.path to its folder"
+    )
+
+
+def _float_dtype(dtype: Any) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise DataError(f"data can be loaded as float32 or float64, not {dtype}; set model.dtype")
+    return dtype
+
+
+def _split_and_convert(
+    raw: RawData, val_size: float, max_train: int | None, seed: int, dtype: np.dtype
+) -> Dataset:
+    stored_val = raw.X_val is not None
+    num_rows = raw.X_train.shape[0]
+    num_val = 0 if stored_val else val_count(val_size, num_rows, raw.where("train"))
+    rng = np.random.default_rng(seed)
+    train_rows, val_rows = split_indices(num_rows, num_val, max_train, rng)
+    if stored_val:
+        X_val, y_val = gather(raw.X_val, None, dtype), gather_labels(raw.y_val, None)
+    else:
+        X_val, y_val = gather(raw.X_train, val_rows, dtype), gather_labels(raw.y_train, val_rows)
+    return Dataset(
+        X_train=gather(raw.X_train, train_rows, dtype),
+        y_train=gather_labels(raw.y_train, train_rows),
+        X_val=X_val,
+        y_val=y_val,
+        X_test=None if raw.X_test is None else gather(raw.X_test, None, dtype),
+        y_test=None if raw.y_test is None else gather_labels(raw.y_test, None),
+        class_names=raw.class_names,
+        image_shape=raw.image_shape,
+        source=raw.source,
+    )
+
+
+def _generated(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
+    make = make_spiral if spec.name == "spiral" else make_blobs
+    X, y = make(spec.points_per_class, spec.num_classes, rng=np.random.default_rng(seed))
+    names = tuple(str(c) for c in range(spec.num_classes))
+    return RawData(X_train=X, y_train=y, class_names=names, source=f"generated {spec.name}")
+
+
+def _idx(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
+    names = FASHION_MNIST_CLASSES if spec.name == "fashion-mnist" else MNIST_CLASSES
+    folder = locate(spec.name, spec.path, lambda d: d if is_idx_dir(d) else None)
+    return read_idx_dir(folder, names, spec.name)
+
+
+def _cifar(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
+    return read_cifar_dir(locate(spec.name, spec.path, find_cifar_dir))
+
+
+def _npz(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
+    return read_npz(_required_path(spec))
+
+
+def _csv(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
+    test_path = None if spec.test_path is None else Path(spec.test_path)
+    return read_csv(_required_path(spec), test_path, spec.label_column, spec.header, dtype)
+
+
+def _required_path(spec: "DataConfig") -> Path:
+    if spec.path is None:
+        raise DataError(
+            f"data.name = {spec.name} needs data.path, the .{spec.name} file (e.g. --set "
+            f"data.path=data/train.{spec.name}; for `nettrainer data info {spec.name}`: --path)"
+        )
+    return Path(spec.path)
+
+
+READERS: dict[str, Callable[[Any, int, np.dtype], RawData]] = {
+    "spiral": _generated,
+    "blobs": _generated,
+    "fashion-mnist": _idx,
+    "mnist": _idx,
+    "cifar10": _cifar,
+    "npz": _npz,
+    "csv": _csv,
+}

@@ -1,0 +1,112 @@
+"""Data sets saved as ``.npz``: ``X_train``, ``y_train`` and optional splits and class names.
+
+Keys: ``X_train`` (N, D) or (N, d1, ..., dk) images, ``y_train`` (N,) integer
+labels; optionally ``X_val``/``y_val`` (used instead of carving a validation
+split), ``X_test``/``y_test``, and ``class_names`` (C strings). Loaded with
+``allow_pickle=False``: object arrays are refused, never unpickled.
+"""
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from nettrainer.data.raw import RawData, default_class_names
+from nettrainer.errors import DataError
+
+NPZ_KEYS = ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test", "class_names")
+PAIRS = (("X_val", "y_val"), ("X_test", "y_test"))
+
+
+def read_npz(path: Path) -> RawData:
+    """Read a data set from an ``.npz`` file without unpickling anything.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.npz`` file.
+
+    Returns
+    -------
+    RawData
+        The arrays in their stored dtypes; features flattened to (N, D), with
+        ``image_shape`` set when they were stored as (N, d1, ..., dk).
+
+    Raises
+    ------
+    DataError
+        If the file is missing or not a zip of ``.npy`` arrays, holds an object
+        array, an unknown key, or a split without its labels (or labels without
+        features).
+    """
+    arrays = _load_arrays(path)
+    _check_keys(arrays, path)
+    names = arrays.pop("class_names", None)
+    image_shape = arrays["X_train"].shape[1:] if arrays["X_train"].ndim > 2 else None
+    for key in arrays:
+        if key.startswith("X_") and arrays[key].ndim > 2:
+            arrays[key] = arrays[key].reshape(arrays[key].shape[0], -1)  # (N, D)
+    if names is None:
+        class_names = default_class_names(arrays["y_train"], *(arrays.get(y) for _, y in PAIRS))
+    else:
+        class_names = _class_names(names, path)
+    return RawData(**arrays, class_names=class_names, source=str(path), image_shape=image_shape)
+
+
+def _check_keys(arrays: dict[str, np.ndarray], path: Path) -> None:
+    unknown = sorted(set(arrays) - set(NPZ_KEYS))
+    if unknown:
+        raise DataError(
+            f"{path}: unknown array(s) {', '.join(unknown)}; "
+            f"an npz data set holds only {', '.join(NPZ_KEYS)}"
+        )
+    present_pairs = [pair for pair in PAIRS if set(pair) & set(arrays)]
+    required = ["X_train", "y_train", *(key for pair in present_pairs for key in pair)]
+    missing = [key for key in required if key not in arrays]
+    if missing:
+        raise DataError(
+            f"{path}: missing array(s) {', '.join(missing)}; an npz data set needs X_train and "
+            "y_train, and X_val/X_test each with its y_val/y_test"
+        )
+
+
+def _load_arrays(path: Path) -> dict[str, np.ndarray]:
+    try:
+        npz = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DataError(
+            f"{path}: cannot read it as an npz file ({reason}); check data.path "
+            "(save data sets with numpy.savez)"
+        ) from None
+    if not isinstance(npz, np.lib.npyio.NpzFile):
+        raise DataError(
+            f"{path}: holds a single array, not named arrays; save the data set with "
+            "numpy.savez(path, X_train=..., y_train=...)"
+        )
+    with npz:
+        return {key: _read_array(npz, key, path) for key in npz.files}
+
+
+def _read_array(npz: np.lib.npyio.NpzFile, key: str, path: Path) -> np.ndarray:
+    try:
+        return npz[key]
+    except ValueError as exc:
+        if "allow_pickle" in str(exc):
+            raise DataError(
+                f"{path}: {key} is an object array, which is never unpickled "
+                "(allow_pickle=False); save it as a numeric array (class_names as a str array)"
+            ) from None
+        reason = str(exc)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        reason = str(exc)
+    raise DataError(f"{path}: array {key} is truncated or corrupt ({reason}); save it again")
+
+
+def _class_names(names: np.ndarray, path: Path) -> tuple[str, ...]:
+    if names.ndim != 1 or names.dtype.kind not in "US":
+        raise DataError(
+            f"{path}: class_names has dtype {names.dtype} and shape {names.shape}; "
+            "save it as a 1-D str array, one name per class"
+        )
+    return tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names.tolist())

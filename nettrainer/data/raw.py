@@ -1,0 +1,186 @@
+"""Data as read from disk, before the split and the conversion, and the checks they must pass.
+
+Every reader (IDX, CIFAR-10, npz, csv, the generators) returns a :class:`RawData`
+whose arrays keep their stored dtype (``uint8`` pixels stay ``uint8``), so that
+:func:`nettrainer.data.loader.load` converts them once, straight into the
+training dtype. :func:`check` enforces what every data set must satisfy: one
+integer label per row in ``[0, C)``, finite features, the same number of
+features in every split, and at least two classes in the training split.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nettrainer.data.split import row_chunks
+from nettrainer.errors import DataError
+
+SPLITS = ("train", "val", "test")
+
+
+@dataclass
+class RawData:
+    """The splits of a data set as stored, with where they came from.
+
+    Attributes
+    ----------
+    X_train : ndarray of shape (N_train, D)
+        Features in their stored dtype (e.g. ``uint8`` pixels); may be a read-only view.
+    y_train : ndarray of shape (N_train,)
+        Labels in their stored integer dtype.
+    class_names : tuple of str
+        One name per class, C of them.
+    source : str
+        Where the data set was found (a directory or file), for messages.
+    files : dict of str to str
+        The file each split (``"train"``, ``"val"``, ``"test"``) was read from, when
+        it differs from ``source``.
+    X_val, y_val : ndarray of shape (N_val, D) and (N_val,), or None
+        A validation split stored with the data (npz only); carved from train when None.
+    X_test, y_test : ndarray of shape (N_test, D) and (N_test,), or None
+        The official test split, if the data set has one.
+    image_shape : tuple of int or None
+        Shape of one example as an image, e.g. ``(28, 28)``; None for non-images.
+    """
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    class_names: tuple[str, ...]
+    source: str
+    files: dict[str, str] = field(default_factory=dict)
+    X_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    X_test: np.ndarray | None = None
+    y_test: np.ndarray | None = None
+    image_shape: tuple[int, ...] | None = None
+
+    def split(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return ``(X, y)`` of split ``"train"``, ``"val"`` or ``"test"``, or None if absent."""
+        X = getattr(self, f"X_{name}")
+        return None if X is None else (X, getattr(self, f"y_{name}"))
+
+    def where(self, name: str) -> str:
+        """Return the file the split ``name`` was read from, for messages."""
+        return self.files.get(name, self.source)
+
+
+def default_class_names(*labels: np.ndarray | None) -> tuple[str, ...]:
+    """Name classes ``"0"`` .. ``"C-1"`` with C one more than the largest integer label.
+
+    Parameters
+    ----------
+    *labels : ndarray of shape (N,) or None
+        Label arrays of the splits; None and non-integer arrays are skipped
+        (:func:`check` reports the latter).
+
+    Returns
+    -------
+    tuple of str
+        ``("0", "1", ..., str(C - 1))``; empty when there are no integer labels.
+    """
+    tops = [int(y.max()) for y in labels if y is not None and y.size and _is_integer(y)]
+    return tuple(str(c) for c in range(max(tops, default=-1) + 1))
+
+
+def check(raw: RawData) -> None:
+    """Check every split of ``raw``; raise on the first violation.
+
+    Parameters
+    ----------
+    raw : RawData
+        The data set as read.
+
+    Raises
+    ------
+    DataError
+        If a split's rows disagree between X and y, its features differ in number
+        from train's or are not finite, its labels are not integers in ``[0, C)``,
+        or the training split has fewer than two classes. The message names the
+        file and the counts.
+    """
+    num_features = raw.X_train.shape[1] if raw.X_train.ndim == 2 else None
+    for name in SPLITS:
+        pair = raw.split(name)
+        if pair is not None:
+            _check_shapes(*pair, name, raw.where(name), num_features)
+            _check_label_dtype(pair[1], name, raw.where(name))
+    if len(raw.class_names) < 2:
+        raise DataError(
+            f"{raw.source}: {len(raw.class_names)} class(es) found; "
+            "a classifier needs at least two classes"
+        )
+    for name in SPLITS:
+        pair = raw.split(name)
+        if pair is not None:
+            _check_label_range(pair[1], name, raw.where(name), len(raw.class_names))
+            _check_finite(pair[0], name, raw.where(name))
+    _check_two_classes(raw.y_train, raw.where("train"))
+
+
+def _is_integer(y: np.ndarray) -> bool:
+    return np.issubdtype(y.dtype, np.integer)
+
+
+def _check_shapes(
+    X: np.ndarray, y: np.ndarray, name: str, where: str, num_features: int | None
+) -> None:
+    if X.ndim != 2 or y.ndim != 1:
+        raise DataError(
+            f"{where}: X_{name} has shape {X.shape} and y_{name} {y.shape}; "
+            "expected (N, D) features and (N,) labels"
+        )
+    if X.shape[1] == 0:
+        raise DataError(f"{where}: X_{name} has no feature columns; each example needs features")
+    if X.shape[0] != y.shape[0]:
+        raise DataError(
+            f"{where}: X_{name} has {X.shape[0]} rows but y_{name} has {y.shape[0]} labels; "
+            "every example needs exactly one label"
+        )
+    if X.shape[1] != num_features:
+        raise DataError(
+            f"{where}: X_{name} has {X.shape[1]} features but X_train has {num_features}; "
+            "every split must have the same columns"
+        )
+
+
+def _check_label_dtype(y: np.ndarray, name: str, where: str) -> None:
+    if not _is_integer(y):
+        raise DataError(
+            f"{where}: y_{name} has dtype {y.dtype}; labels must be integers in [0, C)"
+        )
+
+
+def _check_label_range(y: np.ndarray, name: str, where: str, num_classes: int) -> None:
+    bad = (y < 0) | (y >= num_classes)  # (N,)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{where}: {int(bad.sum())} of {y.size} y_{name} labels are outside [0, {num_classes}) "
+            f"(first: {y[first]} at row {first}); labels must be class indices 0..{num_classes - 1}"
+        )
+
+
+def _check_finite(X: np.ndarray, name: str, where: str) -> None:
+    if not np.issubdtype(X.dtype, np.inexact):
+        return
+    bad = 0
+    first = None
+    for rows in row_chunks(X.shape[0], X.shape[1]):
+        finite = np.isfinite(X[rows]).all(axis=1)  # (rows,)
+        if first is None and not finite.all():
+            first = rows.start + int(np.flatnonzero(~finite)[0])
+        bad += int(finite.size - finite.sum())
+    if bad:
+        raise DataError(
+            f"{where}: {bad} of {X.shape[0]} X_{name} rows contain NaN or infinite values "
+            f"(first at row {first}); fill or drop them before training"
+        )
+
+
+def _check_two_classes(y: np.ndarray, where: str) -> None:
+    present = np.unique(y)
+    if present.size < 2:
+        raise DataError(
+            f"{where}: the {y.size} training labels contain only {present.size} class "
+            f"({', '.join(map(str, present))}); a classifier needs at least two classes"
+        )

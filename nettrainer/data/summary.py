@@ -1,0 +1,146 @@
+"""``info(name_or_path)``: where a data set is, its splits' shapes, dtype and class counts."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nettrainer.data.cifar import cifar_format, find_cifar_dir
+from nettrainer.data.idx import is_idx_dir
+from nettrainer.data.loader import DATASET_NAMES, read_raw
+from nettrainer.data.raw import SPLITS, RawData
+from nettrainer.errors import DataError
+
+FORMATS = {"npz": "npz", "csv": "csv", "spiral": "generated", "blobs": "generated"}
+SUFFIXES = {".npz": "npz", ".csv": "csv"}
+
+
+@dataclass(frozen=True)
+class SplitInfo:
+    """One split as stored.
+
+    Attributes
+    ----------
+    shape : tuple of int
+        Shape of its features, (N, D).
+    dtype : str
+        Dtype of its stored features (``uint8`` for image files).
+    class_counts : tuple of int
+        Number of examples of each class, C of them.
+    """
+
+    shape: tuple[int, ...]
+    dtype: str
+    class_counts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """What ``nettrainer data info`` reports about a data set.
+
+    Attributes
+    ----------
+    name : str
+        The data set (``"fashion-mnist"``, ...) or format (``"npz"``, ``"idx"``) name.
+    format : str
+        ``"idx"``, ``"cifar10 binary"``, ``"cifar10 python"``, ``"npz"``, ``"csv"``
+        or ``"generated"``.
+    location : str
+        Where it was found.
+    class_names : tuple of str
+        One name per class.
+    image_shape : tuple of int or None
+        Shape of one example as an image, None for non-images.
+    splits : dict of str to SplitInfo
+        The stored splits (``"train"``, and ``"val"``/``"test"`` when present).
+    """
+
+    name: str
+    format: str
+    location: str
+    class_names: tuple[str, ...]
+    image_shape: tuple[int, ...] | None
+    splits: dict[str, SplitInfo]
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """The fields of a config's ``data`` section that reading (not splitting) needs."""
+
+    name: str
+    path: str | None = None
+    test_path: str | None = None
+    label_column: int | str = -1
+    header: bool | None = None
+    points_per_class: int = 100
+    num_classes: int = 3
+
+
+def info(name_or_path: str, path: str | None = None) -> DataInfo:
+    """Describe a data set given by name (looked for as ``load`` would) or by path.
+
+    Parameters
+    ----------
+    name_or_path : str
+        One of :data:`~nettrainer.data.loader.DATASET_NAMES`, or a file (``.npz``,
+        ``.csv``) or folder (IDX files, CIFAR-10 batches). A folder of IDX files is
+        taken for Fashion-MNIST when its name contains "fashion", else for MNIST.
+    path : str, optional
+        With a name: where to look, like ``data.path`` (required for npz and csv).
+
+    Returns
+    -------
+    DataInfo
+        Location, format, class names and each stored split's shape, dtype and class counts.
+
+    Raises
+    ------
+    DataError
+        If the data set cannot be found, read, or fails the checks every data set passes.
+    """
+    if name_or_path in DATASET_NAMES:
+        spec = _Spec(name=name_or_path, path=path)
+        raw = read_raw(spec, seed=0, dtype=np.dtype(np.float64))
+        return _describe(spec.name, _format(spec.name, raw), raw)
+    if path is not None:
+        raise DataError(
+            f"--path is for data set names; {name_or_path!r} is not one of "
+            f"{', '.join(DATASET_NAMES)} (to describe a file, pass only the file)"
+        )
+    name, fmt, spec = _guess(Path(name_or_path))
+    raw = read_raw(spec, seed=0, dtype=np.dtype(np.float64))
+    return _describe(name, fmt or _format(spec.name, raw), raw)
+
+
+def _guess(target: Path) -> tuple[str, str | None, _Spec]:
+    if target.is_dir() and find_cifar_dir(target) is not None:
+        return "cifar10", None, _Spec(name="cifar10", path=str(target))
+    if target.is_dir() and is_idx_dir(target):
+        family = "fashion-mnist" if "fashion" in target.resolve().name.lower() else "mnist"
+        return family, "idx", _Spec(name=family, path=str(target))
+    if target.is_file() and target.suffix.lower() in SUFFIXES:
+        fmt = SUFFIXES[target.suffix.lower()]
+        return fmt, fmt, _Spec(name=fmt, path=str(target))
+    what = "is not" if target.exists() else "no such file or folder, and not"
+    raise DataError(
+        f"{target}: {what} a data set name ({', '.join(DATASET_NAMES)}), a .npz or .csv file, "
+        "or a folder of IDX files or CIFAR-10 batches"
+    )
+
+
+def _format(name: str, raw: RawData) -> str:
+    if name == "cifar10":
+        return f"cifar10 {cifar_format(Path(raw.source))}"
+    return FORMATS.get(name, "idx")
+
+
+def _describe(name: str, fmt: str, raw: RawData) -> DataInfo:
+    num_classes = len(raw.class_names)
+    splits = {}
+    for split in SPLITS:
+        pair = raw.split(split)
+        if pair is not None:
+            X, y = pair
+            counts = np.bincount(y, minlength=num_classes)  # (C,)
+            splits[split] = SplitInfo(X.shape, str(X.dtype), tuple(int(c) for c in counts))
+    return DataInfo(name, fmt, raw.source, raw.class_names, raw.image_shape, splits)

@@ -1,0 +1,154 @@
+"""npz data sets: stored splits, class names, object arrays refused, the checks on every set."""
+
+import numpy as np
+import pytest
+from data_fixtures import Spec
+
+from nettrainer.data import load
+from nettrainer.errors import DataError
+
+
+def arrays(rng, n=40, d=6, num_classes=3):
+    X = rng.standard_normal((n, d))
+    y = np.arange(n) % num_classes
+    return X, y
+
+
+def save(path, **arrays):
+    np.savez(path, **arrays)
+    return Spec(name="npz", path=str(path))
+
+
+def test_train_and_test_are_read_and_val_is_carved(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    X_test, y_test = arrays(np.random.default_rng(1), n=9)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X_test, y_test=y_test)
+    data = load(spec, seed=0, dtype=np.float64)
+    assert data.X_train.shape == (36, 6) and data.X_val.shape == (4, 6)
+    assert data.class_names == ("0", "1", "2")
+    np.testing.assert_array_equal(data.X_test, X_test)
+    rows = np.sort(np.concatenate([data.X_train[:, 0], data.X_val[:, 0]]))
+    np.testing.assert_array_equal(rows, np.sort(X[:, 0]))
+
+
+def test_stored_val_split_is_used_instead_of_carving(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    X_val, y_val = arrays(np.random.default_rng(2), n=5)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_val=X_val, y_val=y_val)
+    data = load(spec, seed=0, dtype=np.float64)
+    np.testing.assert_array_equal(data.X_train, X)
+    np.testing.assert_array_equal(data.X_val, X_val)
+    np.testing.assert_array_equal(data.y_val, y_val)
+
+
+def test_class_names_and_image_shape_are_kept(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(8, 2, 3, 3), dtype=np.uint8)
+    y = np.arange(8) % 2
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, class_names=np.array(["cat", "dog"]))
+    data = load(spec, seed=0, dtype=np.float32, preprocess_state={})
+    assert data.class_names == ("cat", "dog")
+    assert data.image_shape == (2, 3, 3)
+    assert data.X_train.shape[1] == 18
+
+
+def test_object_array_is_refused_naming_the_file_and_key(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    names = np.array(["a", {"evil": 1}, "c"], dtype=object)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, class_names=names)
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value).startswith(f"{tmp_path / 'd.npz'}: class_names is an object array")
+
+
+def test_unknown_key_is_named(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, x_test=X)
+    with pytest.raises(
+        DataError,
+        match=r"unknown array\(s\) x_test; an npz data set holds only X_train",
+    ):
+        load(spec, seed=0, dtype=np.float64)
+
+
+def test_split_without_labels_is_named(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X)
+    with pytest.raises(DataError, match=r"missing array\(s\) y_test"):
+        load(spec, seed=0, dtype=np.float64)
+
+
+def test_nan_features_are_reported_with_counts(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    X[[3, 10], 2] = np.nan
+    X[12, 0] = np.inf
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y)
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value).startswith(
+        f"{tmp_path / 'd.npz'}: 3 of 40 X_train rows contain NaN or infinite values "
+        "(first at row 3)"
+    )
+
+
+def test_labels_outside_the_class_names_are_reported(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, class_names=np.array(["a", "b"]))
+    with pytest.raises(
+        DataError,
+        match=r"13 of 40 y_train labels are outside \[0, 2\) \(first: 2 at row 2\)",
+    ):
+        load(spec, seed=0, dtype=np.float64)
+
+
+def test_negative_labels_are_reported(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    y[7] = -1
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y)
+    with pytest.raises(
+        DataError,
+        match=r"1 of 40 y_train labels are outside \[0, 3\) \(first: -1 at row 7\)",
+    ):
+        load(spec, seed=0, dtype=np.float64)
+
+
+def test_float_labels_are_refused(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y.astype(float))
+    with pytest.raises(DataError, match=r"y_train has dtype float64; labels must be integers"):
+        load(spec, seed=0, dtype=np.float64)
+
+
+def test_row_counts_must_agree(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y[:-1])
+    with pytest.raises(DataError, match=r"X_train has 40 rows but y_train has 39 labels"):
+        load(spec, seed=0, dtype=np.float64)
+
+
+def test_feature_counts_must_agree_across_splits(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X[:, :5], y_test=y)
+    with pytest.raises(DataError, match=r"X_test has 5 features but X_train has 6"):
+        load(spec, seed=0, dtype=np.float64)
+
+
+def test_a_single_class_is_refused(tmp_path):
+    X, _ = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=np.zeros(40, int),
+                class_names=np.array(["a", "b"]))
+    with pytest.raises(DataError, match=r"the 40 training labels contain only 1 class \(0\)"):
+        load(spec, seed=0, dtype=np.float64)
+
+
+def test_missing_path_names_data_path(tmp_path):
+    with pytest.raises(DataError, match=r"data\.name = npz needs data\.path"):
+        load(Spec(name="npz"), seed=0, dtype=np.float64)
+
+
+def test_missing_or_non_npz_file(tmp_path):
+    with pytest.raises(DataError, match=r"nope\.npz: cannot read it as an npz file \(No such file"):
+        load(Spec(name="npz", path=str(tmp_path / "nope.npz")), seed=0, dtype=np.float64)
+    (tmp_path / "text.npz").write_text("not a zip")
+    with pytest.raises(DataError, match=r"text\.npz: cannot read it as an npz file"):
+        load(Spec(name="npz", path=str(tmp_path / "text.npz")), seed=0, dtype=np.float64)

@@ -1,0 +1,80 @@
+"""Preprocessing: the fitted state, in-place application, constant features, saved states."""
+
+import numpy as np
+import pytest
+from data_fixtures import Preprocess
+
+from nettrainer.data.preprocess import apply_preprocess, check_state, fit_preprocess
+from nettrainer.errors import DataError
+
+
+def images():
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(300, 6)).astype(np.float32)
+    X[:, 0] = 17.0  # a constant pixel, like an image border
+    return X
+
+
+def test_nothing_configured_is_the_identity():
+    X = images()
+    state = fit_preprocess(X, Preprocess())
+    assert state == {}
+    np.testing.assert_array_equal(apply_preprocess(X.copy(), state), X)
+
+
+def test_state_holds_only_the_configured_steps_as_plain_arrays(tmp_path):
+    X = images()
+    state = fit_preprocess(X, Preprocess(scale=0.5, subtract_mean=True))
+    assert set(state) == {"scale", "mean"}
+    assert state["scale"].shape == () and state["mean"].shape == (6,)
+    np.testing.assert_allclose(state["mean"], 0.5 * X.astype(np.float64).mean(axis=0))
+    np.savez(tmp_path / "state.npz", **state)
+    with np.load(tmp_path / "state.npz", allow_pickle=False) as saved:
+        assert set(saved.files) == {"scale", "mean"}
+
+
+def test_apply_works_in_place_and_returns_the_same_array():
+    X = images()
+    original = X.copy()
+    state = fit_preprocess(X, Preprocess(scale=1 / 255, subtract_mean=True))
+    out = apply_preprocess(X, state)
+    assert out is X and X.dtype == np.float32
+    expected = original * np.float32(1 / 255) - state["mean"].astype(np.float32)
+    np.testing.assert_array_equal(X, expected)
+
+
+def test_standardize_centres_and_scales_and_leaves_constant_features_at_zero():
+    X = images()
+    state = fit_preprocess(X, Preprocess(standardize=True))
+    assert state["std"][0] == 1.0  # constant: divided by 1, not by ~0
+    Z = apply_preprocess(X.copy(), state)
+    assert np.isfinite(Z).all()
+    np.testing.assert_array_equal(Z[:, 0], 0.0)
+    np.testing.assert_allclose(Z[:, 1:].mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(Z[:, 1:].std(axis=0), 1.0, atol=1e-5)
+
+
+def test_standardize_with_scale_uses_scaled_statistics():
+    X = images()
+    plain = apply_preprocess(X.copy(), fit_preprocess(X, Preprocess(standardize=True)))
+    state = fit_preprocess(X, Preprocess(scale=1 / 255, standardize=True))
+    scaled = apply_preprocess(X.copy(), state)
+    np.testing.assert_allclose(scaled, plain, atol=1e-5)
+
+
+def test_fit_does_not_modify_the_training_array():
+    X = images()
+    before = X.copy()
+    fit_preprocess(X, Preprocess(scale=2.0, standardize=True))
+    np.testing.assert_array_equal(X, before)
+
+
+@pytest.mark.parametrize(("state", "message"), [
+    ({"median": np.zeros(6)}, r"unknown preprocessing state key\(s\) median"),
+    ({"mean": np.zeros(5)}, r"'mean' has shape \(5,\) but this data needs .* shape \(6,\)"),
+    ({"std": np.zeros(6)}, r"'std' has shape \(6,\) but this data needs finite values \(std > 0\)"),
+    ({"scale": np.array([1.0])}, r"'scale' has shape \(1,\)"),
+])
+def test_saved_states_that_do_not_fit_are_refused(state, message):
+    with pytest.raises(DataError, match=message):
+        check_state(state, 6, "runs/x")
