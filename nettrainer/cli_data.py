@@ -1,0 +1,111 @@
+"""The ``nettrainer data`` commands: ``fetch`` a data set, ``info`` about one.
+
+Part of the command line: user mistakes propagate as
+:class:`~nettrainer.errors.NettrainerError` for :mod:`nettrainer.cli` to report.
+"""
+
+import sys
+from pathlib import Path
+
+import click
+
+from nettrainer.data.fetch import fetch
+from nettrainer.data.sources import FETCHABLE
+from nettrainer.data.summary import DataInfo, info
+
+MB = 1e6
+PLAIN_STEPS = 4  # off a terminal, one line per quarter of each download
+
+
+class DownloadProgress:
+    """Shows each download: a bar on a terminal, a plain line per quarter otherwise.
+
+    Parameters
+    ----------
+    live : bool
+        Draw a redrawn bar (a terminal) instead of plain lines.
+    """
+
+    def __init__(self, live: bool):
+        self.live = live
+        self.bar = None
+        self.shown = 0
+        self.steps_shown = 0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        """Show that ``done`` of ``total`` bytes (None: unknown) of the current file arrived."""
+        if done == 0:
+            self.steps_shown = 0
+            self.shown = 0
+            if self.live and total:
+                self.bar = click.progressbar(length=total, label="  ", show_pos=False)
+            return
+        if self.bar is not None:
+            self.bar.update(done - self.shown)
+            self.shown = done
+            if done == total:
+                self.bar.render_finish()
+                self.bar = None
+        elif total and done * PLAIN_STEPS >= (self.steps_shown + 1) * total:
+            self.steps_shown = done * PLAIN_STEPS // total
+            click.echo(f"  {100 * done // total}% of {total / MB:.1f} MB")
+
+
+@click.group()
+def data() -> None:
+    """Fetch data sets and describe data files.
+
+    Example: nettrainer data fetch fashion-mnist
+    """
+
+
+@data.command("fetch")
+@click.argument("name", type=click.Choice(FETCHABLE))
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Data root: files go to DIR/NAME/ (CIFAR-10: DIR/cifar-10-batches-bin/).",
+)
+def fetch_command(name: str, directory: Path) -> None:
+    """Download data set NAME, verify its pinned checksums and unpack it.
+
+    Proxies come from HTTP_PROXY/HTTPS_PROXY/NO_PROXY; NETTRAINER_MIRROR
+    replaces the official homes with a mirror (files under MIRROR/NAME/).
+
+    Example: nettrainer data fetch fashion-mnist --dir data
+    """
+    progress = DownloadProgress(live=sys.stdout.isatty())
+    paths = fetch(name, directory, progress=progress, log=click.echo)
+    click.echo(f"{name}: {len(paths)} file(s) in {paths[0].parent}")
+
+
+@data.command("info")
+@click.argument("target", metavar="NAME|PATH")
+@click.option("--path", default=None, help="Where to look for NAME (like data.path).")
+def info_command(target: str, path: str | None) -> None:
+    """Say where a data set is found, its splits' shapes, dtype and class counts.
+
+    NAME is a data set name (fashion-mnist, mnist, cifar10, spiral, blobs, npz,
+    csv); PATH a .npz or .csv file or a folder of IDX files or CIFAR-10 batches.
+
+    Example: nettrainer data info fashion-mnist
+    """
+    for line in describe(info(target, path)):
+        click.echo(line)
+
+
+def describe(report: DataInfo) -> list[str]:
+    """Turn a :class:`DataInfo` into the lines ``nettrainer data info`` prints."""
+    where = "" if report.format == "generated" else f" in {report.location}"
+    lines = [f"{report.name}: {report.format} data{where}"]
+    if report.image_shape is not None:
+        lines.append(f"image shape: {' x '.join(map(str, report.image_shape))}")
+    lines.append(f"classes ({len(report.class_names)}): {', '.join(report.class_names)}")
+    for split, about in report.splits.items():
+        shape = " x ".join(map(str, about.shape))
+        counts = " ".join(map(str, about.class_counts))
+        lines.append(f"{split}: {shape} {about.dtype}; per class: {counts}")
+    return lines

@@ -1,0 +1,110 @@
+"""The ``data`` command group through click's CliRunner: happy-path output, errors raised."""
+
+import hashlib
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from data_fixtures import local_server, no_proxy_env, write_idx_dataset
+
+from nettrainer.cli_data import DownloadProgress, data
+from nettrainer.data.sources import SOURCES, Remote, Source
+from nettrainer.errors import DataError, FetchError
+
+
+@pytest.fixture
+def mnist_server(tmp_path, monkeypatch):
+    """A local mirror of a tiny MNIST, with SOURCES pinned to its checksums."""
+    no_proxy_env(monkeypatch)
+    write_idx_dataset(tmp_path / "served", np.random.default_rng(0))
+    files = sorted((tmp_path / "served").iterdir())
+    with local_server() as server:
+        for path in files:
+            server.routes[f"/mirror/mnist/{path.name}"] = path.read_bytes()
+        digests = [hashlib.md5(path.read_bytes()).hexdigest() for path in files]
+        remotes = tuple(Remote(p.name, "md5", d) for p, d in zip(files, digests, strict=True))
+        monkeypatch.setitem(SOURCES, "mnist", Source("mnist", ("http://unused.invalid/",), remotes))
+        monkeypatch.setenv("NETTRAINER_MIRROR", f"http://127.0.0.1:{server.server_port}/mirror")
+        yield server
+
+
+def test_fetch_reports_each_step_and_where_the_files_are(tmp_path, mnist_server):
+    result = CliRunner().invoke(data, ["fetch", "mnist", "--dir", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    port = mnist_server.server_port
+    assert lines[0] == f"downloading http://127.0.0.1:{port}/mirror/mnist/t10k-images-idx3-ubyte.gz"
+    assert lines[-1] == f"mnist: 4 file(s) in {tmp_path / 'd' / 'mnist'}"
+    assert sum(line.startswith("verified md5 of ") for line in lines) == 4
+    again = CliRunner().invoke(data, ["fetch", "mnist", "--dir", str(tmp_path / "d")])
+    assert again.output.count("already there and verified") == 4
+
+
+def test_fetch_failure_raises_fetch_error_for_the_main_cli(tmp_path, mnist_server):
+    mnist_server.routes.clear()
+    result = CliRunner().invoke(data, ["fetch", "mnist", "--dir", str(tmp_path / "d")])
+    assert isinstance(result.exception, FetchError)
+    assert "t10k-images-idx3-ubyte.gz: HTTP 404 Not Found" in str(result.exception)
+    assert list((tmp_path / "d" / "mnist").iterdir()) == []
+
+
+def test_fetch_refuses_unknown_names_through_click():
+    result = CliRunner().invoke(data, ["fetch", "svhn"])
+    assert result.exit_code == 2
+    assert "'svhn' is not one of 'fashion-mnist', 'mnist', 'cifar10'" in result.output
+
+
+def test_plain_progress_lines_off_a_terminal(capsys):
+    progress = DownloadProgress(live=False)
+    for done in (0, 10, 30, 50, 99, 100):
+        progress(done, 100)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["  30% of 0.0 MB", "  50% of 0.0 MB", "  99% of 0.0 MB", "  100% of 0.0 MB"]
+
+
+def test_info_on_an_npz_file(tmp_path):
+    X = np.zeros((6, 2, 2), np.uint8)
+    np.savez(tmp_path / "d.npz", X_train=X, y_train=np.array([0, 1, 1, 2, 2, 2]),
+             class_names=np.array(["a", "b", "c"]))
+    result = CliRunner().invoke(data, ["info", str(tmp_path / "d.npz")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"npz: npz data in {tmp_path / 'd.npz'}",
+        "image shape: 2 x 2",
+        "classes (3): a, b, c",
+        "train: 6 x 4 uint8; per class: 1 2 3",
+    ]
+
+
+def test_info_on_a_name_with_path(tmp_path):
+    write_idx_dataset(tmp_path / "fm", np.random.default_rng(0), n_train=30, n_test=10, gz=False)
+    result = CliRunner().invoke(data, ["info", "fashion-mnist", "--path", str(tmp_path / "fm")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"fashion-mnist: idx data in {tmp_path / 'fm'}"
+    assert lines[2].startswith("classes (10): T-shirt/top, Trouser,")
+    assert lines[3:] == ["train: 30 x 784 uint8; per class: 3 3 3 3 3 3 3 3 3 3",
+                         "test: 10 x 784 uint8; per class: 1 1 1 1 1 1 1 1 1 1"]
+
+
+def test_info_on_generated_data():
+    result = CliRunner().invoke(data, ["info", "spiral"])
+    assert result.output.splitlines() == [
+        "spiral: generated data",
+        "classes (3): 0, 1, 2",
+        "train: 300 x 2 float64; per class: 100 100 100",
+    ]
+
+
+def test_info_errors_are_data_errors(tmp_path):
+    result = CliRunner().invoke(data, ["info", str(tmp_path / "missing.npz")])
+    assert isinstance(result.exception, DataError)
+    assert str(result.exception).startswith(f"{tmp_path / 'missing.npz'}: no such file or folder")
+    result = CliRunner().invoke(data, ["info", "npz"])
+    assert str(result.exception).startswith("data.name = npz needs data.path")
+
+
+def test_help_shows_an_example():
+    for command in ("fetch", "info"):
+        result = CliRunner().invoke(data, [command, "--help"])
+        assert f"Example: nettrainer data {command} fashion-mnist" in result.output
