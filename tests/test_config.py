@@ -87,7 +87,7 @@ def test_spiral_is_the_case_study_and_overrides_only_what_differs():
         100,
         0.01,
     )
-    assert (cfg.train.optimizer, cfg.train.learning_rate, cfg.train.batch_size) == ("sgd", 1.0, 300)
+    assert (cfg.train.optimizer, cfg.train.learning_rate, cfg.train.batch_size) == ("sgd", 1.0, 30)
     raw = yaml.safe_load((CONFIGS / "spiral.yaml").read_text(encoding="utf-8"))
     default = config.to_dict(Config())
     for key in leaves(raw):

@@ -30,7 +30,7 @@ def make_spiral(
     y : ndarray of shape (P * C,)
         Arm index of each point, int64.
     """
-    randn = np.random.randn if rng is None else rng.standard_normal
+    randn = np.random.randn if rng is None else (lambda *shape: rng.standard_normal(shape))
     X = np.zeros((points_per_class * num_classes, 2))  # (N, 2)
     y = np.zeros(points_per_class * num_classes, dtype=np.int64)  # (N,)
     for j in range(num_classes):
@@ -65,7 +65,7 @@ def make_blobs(
     y : ndarray of shape (P * C,)
         Blob index of each point, int64.
     """
-    randn = np.random.randn if rng is None else rng.standard_normal
+    randn = np.random.randn if rng is None else (lambda *shape: rng.standard_normal(shape))
     angles = 2 * np.pi * np.arange(num_classes) / num_classes  # (C,)
     centres = np.c_[np.cos(angles), np.sin(angles)]  # (C, 2)
     y = np.repeat(np.arange(num_classes, dtype=np.int64), points_per_class)  # (N,)

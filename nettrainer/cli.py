@@ -1,0 +1,174 @@
+"""The ``nettrainer`` command line: train, gradcheck, plot, evaluate and data.
+
+The only module that prints. A user mistake raises a
+:class:`~nettrainer.errors.NettrainerError`; :class:`Commands` turns it into
+one line on stderr and the error's exit code (2, or 3 for divergence).
+"""
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import click
+import numpy as np
+
+from nettrainer import __version__, config, evaluation, experiment, reports
+from nettrainer.cli_data import data
+from nettrainer.errors import ConfigError, NettrainerError
+from nettrainer.gradcheck import check_layers, check_model
+from nettrainer.progress import Progress, interrupt_handler
+
+EXIT_GRADCHECK_FAILED, EXIT_INTERRUPTED = 1, 130
+RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
+
+
+class Commands(click.Group):
+    """A click group that reports user errors on one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command, mapping :class:`NettrainerError` and Ctrl-C to exit codes."""
+        try:
+            return super().invoke(ctx)
+        except NettrainerError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nettrainer")
+def cli() -> None:
+    """Train CS231n-style two-layer nets from YAML configs.
+
+    Example: nettrainer train configs/spiral.yaml
+    """
+
+
+@cli.command()
+@click.argument("config_path", metavar="CONFIG", required=False, type=click.Path(path_type=Path))
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a config key, e.g. --set train.learning_rate=0.5 (repeatable).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Runs folder (output.dir).")
+@click.option("--resume", "resume_dir", type=click.Path(path_type=Path),
+              help="Continue the run in this folder from its last.npz.")
+@click.option("--print-config", is_flag=True, help="Print the resolved config and exit.")
+@click.option("--quiet", is_flag=True, help="Print only the summary.")
+def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: Path | None,
+          resume_dir: Path | None, print_config: bool, quiet: bool) -> None:
+    """Train the net described by CONFIG and write a run folder.
+
+    Example: nettrainer train configs/spiral.yaml --set train.epochs=50
+    """
+    cfg = resolve_config(config_path, overrides, out_dir, resume_dir)
+    if print_config:
+        click.echo(config.dump(cfg), nl=False)
+        return
+    dataset = experiment.load_dataset(cfg, evaluation.saved_preprocessing(resume_dir))
+    run_dir = resume_dir or experiment.start_run(cfg, dataset)
+    progress = Progress(cfg.train.epochs, quiet=quiet, live=sys.stdout.isatty())
+    curves = evaluation.PeriodicCurves(run_dir, experiment.CURVES_EVERY_S)
+    with interrupt_handler(progress), np.errstate(over="ignore", invalid="ignore"):
+        outcome = experiment.train_run(
+            cfg, dataset, run_dir, callbacks=(progress, curves), resume=resume_dir is not None
+        )
+    progress.close()
+    evaluation.draw_curves(run_dir)
+    click.echo(reports.run_summary(run_dir, outcome.status, outcome.summary))
+    if outcome.error is not None:
+        raise outcome.error
+    if outcome.status == "interrupted":
+        click.echo(f"resume with: nettrainer train --resume {run_dir}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def resolve_config(
+    config_path: Path | None,
+    overrides: tuple[str, ...],
+    out_dir: Path | None,
+    resume_dir: Path | None,
+) -> config.Config:
+    """Return the config ``train`` runs: CONFIG's, or that of the run being resumed.
+
+    Raises
+    ------
+    ConfigError
+        When neither CONFIG nor --resume is given, or a resumed run would
+        change anything but ``train.epochs``.
+    """
+    if resume_dir is None:
+        if config_path is None:
+            raise ConfigError("train needs a CONFIG file: nettrainer train configs/spiral.yaml")
+        cfg = config.load(config_path, overrides)
+        if out_dir is not None:
+            cfg = dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, dir=str(out_dir)))
+        return cfg
+    saved = evaluation.read_run_config(resume_dir)
+    wanted = config.load(config_path or resume_dir / "config.yaml", overrides)
+    changed = [key for key in config.differences(saved, wanted) if key not in RESUMABLE_KEYS]
+    if out_dir is not None:
+        changed.append("output.dir (--out)")
+    if changed:
+        raise ConfigError(
+            f"{resume_dir}: resuming cannot change {', '.join(changed)}; only "
+            f"{', '.join(RESUMABLE_KEYS)} may differ (start a new run instead)"
+        )
+    return wanted
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Also check the configured model on a few samples of its data.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the random problems.")
+@click.option("--h", "step", default=1e-5, show_default=True, help="Finite-difference step.")
+def gradcheck(config_path: Path | None, seed: int, step: float) -> None:
+    """Compare analytic with numerical gradients in float64; exit 1 if any check fails.
+
+    Example: nettrainer gradcheck --config configs/spiral.yaml
+    """
+    results = check_layers(seed=seed, h=step) + check_model(seed=seed, h=step)
+    if config_path is not None:
+        results += experiment.check_configured_model(config.load(config_path), seed, step)
+    click.echo(reports.results_table(results))
+    failed = sum(not result.passed for result in results)
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(EXIT_GRADCHECK_FAILED)
+
+
+@cli.command()
+@click.argument("run_dirs", metavar="RUN_DIR...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("--out", "out_path", type=click.Path(path_type=Path),
+              help="Picture file (.png, .svg or .pdf); default RUN_DIR/curves.png for one run.")
+def plot(run_dirs: tuple[Path, ...], out_path: Path | None) -> None:
+    """Draw loss and accuracy curves of one or more runs (never trains).
+
+    Example: nettrainer plot runs/spiral/20261123-101500 --out spiral.svg
+    """
+    written = evaluation.draw_curves(*run_dirs, out=out_path)
+    click.echo(f"wrote {written}")
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--split", type=click.Choice(["test", "val", "train"]), default="test",
+              show_default=True, help="Which split to evaluate.")
+@click.option("--checkpoint", type=click.Choice(["best", "last"]), default="best",
+              show_default=True, help="best.npz or the params of last.npz.")
+@click.option("--plot", "plot_path", type=click.Path(path_type=Path), is_flag=False,
+              flag_value=Path("confusion.png"), help="Also draw the confusion matrix here.")
+def evaluate(run_dir: Path, split: str, checkpoint: str, plot_path: Path | None) -> None:
+    """Accuracy, per-class accuracy and confusion matrix of a trained run.
+
+    Example: nettrainer evaluate runs/spiral/20261123-101500 --split val --plot
+    """
+    report = evaluation.evaluate_run(run_dir, split, checkpoint)
+    click.echo(reports.evaluation_text(report))
+    if plot_path is not None:
+        target = plot_path if plot_path.is_absolute() else run_dir / plot_path
+        click.echo(f"wrote {evaluation.plot_report(report, target)}")
+
+
+cli.add_command(data)

@@ -1,0 +1,167 @@
+"""Reading finished runs back: accuracy reports, confusion matrices and curves.
+
+Nothing here trains: the params come from a run's ``best.npz`` or ``last.npz``
+and the data are preprocessed with the state saved in the run.
+"""
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nettrainer import config, experiment, plots, runs
+from nettrainer.errors import CheckpointError, DataError
+from nettrainer.solver import checked_params
+
+
+def read_run_config(run_dir: Path) -> config.Config:
+    """Read the resolved config saved in a run folder."""
+    runs.check_run_dir(run_dir)
+    return config.load(Path(run_dir) / "config.yaml")
+
+
+def saved_preprocessing(run_dir: Path | None) -> dict[str, np.ndarray] | None:
+    """Return the preprocessing state saved in a run folder, or None for a new run."""
+    return None if run_dir is None else runs.read_npz(Path(run_dir) / "preprocess.npz")
+
+
+def load_checkpoint_params(run_dir: Path, checkpoint: str) -> dict[str, np.ndarray]:
+    """Read the params of ``best.npz`` or of the solver state in ``last.npz``."""
+    if checkpoint == "best":
+        return runs.read_npz(Path(run_dir) / "best.npz")
+    state = runs.load_state(Path(run_dir) / "last.npz")
+    if "params" not in state:
+        raise CheckpointError(f"{run_dir}/last.npz holds no params; it is incomplete")
+    return state["params"]
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
+    """Count predictions per (true, predicted) class pair.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (N,)
+        Integer labels in [0, C).
+    num_classes : int
+        C.
+
+    Returns
+    -------
+    matrix : ndarray of shape (C, C), int64
+        ``matrix[i, j]``: examples of class i predicted as j.
+    """
+    flat = y_true.astype(np.int64) * num_classes + y_pred
+    return np.bincount(flat, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+
+
+def evaluate_run(run_dir: Path, split: str, checkpoint: str) -> dict[str, Any]:
+    """Evaluate a run's params on one split of its data.
+
+    Parameters
+    ----------
+    run_dir : Path
+    split : {"test", "val", "train"}
+    checkpoint : {"best", "last"}
+
+    Returns
+    -------
+    report : dict
+        ``accuracy``, ``per_class_acc`` (C,), ``class_counts`` (C,),
+        ``confusion`` (C, C), ``class_names``, ``num_examples``, ``split``,
+        ``checkpoint``.
+    """
+    cfg = read_run_config(run_dir)
+    dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir))
+    part = dataset.split(split)
+    if part is None or part[0].shape[0] == 0:
+        raise DataError(
+            f"{run_dir}: data set {cfg.data.name!r} has no {split} split; use --split val or train"
+        )
+    model = experiment.build_model(cfg, dataset)
+    saved = load_checkpoint_params(run_dir, checkpoint)
+    model.params = checked_params(saved, model.params)
+    X, y = part
+    matrix = confusion_matrix(y, model.predict(X), dataset.num_classes)
+    counts = matrix.sum(axis=1)
+    return {
+        "run_dir": str(run_dir),
+        "split": split,
+        "checkpoint": checkpoint,
+        "num_examples": int(y.shape[0]),
+        "accuracy": float(np.trace(matrix) / max(y.shape[0], 1)),
+        "class_names": dataset.class_names,
+        "class_counts": counts,
+        "per_class_acc": np.diag(matrix) / np.maximum(counts, 1),
+        "confusion": matrix,
+    }
+
+
+def plot_report(report: dict[str, Any], out: Path) -> Path:
+    """Draw an evaluation's confusion matrix to ``out``."""
+    return plots.plot_confusion(report["confusion"], report["class_names"], out)
+
+
+def draw_curves(*run_dirs: Path, out: Path | None = None) -> Path:
+    """Draw the curves of one or several runs, with weights or decision regions for one.
+
+    Parameters
+    ----------
+    *run_dirs : Path
+        Run folders, overlaid in one figure.
+    out : Path, optional
+        Picture file; default ``RUN_DIR/curves.png`` for one run and
+        ``comparison.png`` for several.
+
+    Returns
+    -------
+    Path
+        The picture written.
+    """
+    records = [
+        runs.read_run(path, config.to_dict(read_run_config(path))) for path in run_dirs
+    ]
+    if out is None:
+        out = Path(run_dirs[0]) / "curves.png" if len(run_dirs) == 1 else Path("comparison.png")
+    first_layer = regions = None
+    if len(run_dirs) == 1:
+        first_layer, regions = _single_run_pictures(Path(run_dirs[0]))
+    return plots.plot_runs(records, out, first_layer=first_layer, regions=regions)
+
+
+class PeriodicCurves:
+    """Solver callback that redraws a run's ``curves.png`` every ``every_s`` seconds at most.
+
+    Parameters
+    ----------
+    run_dir : Path
+    every_s : float
+    """
+
+    def __init__(self, run_dir: Path, every_s: float):
+        self.run_dir, self.every_s = Path(run_dir), every_s
+        self.last = time.perf_counter()
+
+    def on_epoch_end(self, _solver: object) -> None:
+        """Redraw the curves if ``every_s`` seconds have passed since the last drawing."""
+        if time.perf_counter() - self.last >= self.every_s:
+            draw_curves(self.run_dir)
+            self.last = time.perf_counter()
+
+
+def _single_run_pictures(run_dir: Path) -> tuple[Any, Any]:
+    """First-layer weights for image data, decision regions for 2-D data, else nothing."""
+    info = runs.read_dataset_info(run_dir)
+    best_path = run_dir / "best.npz"
+    if not best_path.exists():
+        return None, None
+    params = runs.read_npz(best_path)
+    if info.get("image_shape"):
+        return (params["W1"], tuple(info["image_shape"])), None
+    if info.get("input_size") == 2:
+        cfg = read_run_config(run_dir)
+        dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir))
+        model = experiment.build_model(cfg, dataset)
+        model.params = checked_params(params, model.params)
+        return None, plots.DecisionRegions(model.predict, dataset.X_train, dataset.y_train)
+    return None, None

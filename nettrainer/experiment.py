@@ -1,0 +1,281 @@
+"""One training run from a :class:`~nettrainer.config.Config`, kept on disk as it goes.
+
+This is where the pieces meet: the config picks the data, the model and the
+solver's settings; a :class:`RunFolderWriter` callback rewrites the run
+folder's files at every epoch end, so a crash loses at most one epoch.
+Nothing here prints; progress goes to the callbacks the caller passes.
+"""
+
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nettrainer import __version__, config, data, runs
+from nettrainer.data import Dataset
+from nettrainer.errors import DivergenceError
+from nettrainer.gradcheck import CheckResult, check_model
+from nettrainer.model import TwoLayerNet
+from nettrainer.solver import Solver, learning_rate_at
+
+OPTIMIZER_KEYS = {
+    "sgd": ("learning_rate",),
+    "sgd_momentum": ("learning_rate", "momentum"),
+    "rmsprop": ("learning_rate", "decay_rate", "epsilon"),
+    "adam": ("learning_rate", "beta1", "beta2", "epsilon"),
+}
+MODEL_STREAM, SOLVER_STREAM = 1, 2  # independent random streams spawned from the config's seed
+GRADCHECK_EXAMPLES = 5  # examples of the configured data used by gradcheck --config
+CURVES_EVERY_S = 30.0  # curves.png is redrawn during training at most this often
+
+
+@dataclass
+class Outcome:
+    """How a run ended.
+
+    Attributes
+    ----------
+    run_dir : Path
+    status : str
+        ``"completed"``, ``"interrupted"`` or ``"diverged"``.
+    summary : dict
+        What ``summary.json`` holds.
+    error : DivergenceError or None
+        Why a diverged run stopped.
+    """
+
+    run_dir: Path
+    status: str
+    summary: dict[str, Any]
+    error: DivergenceError | None = None
+
+
+def versions() -> dict[str, str]:
+    """Return the versions recorded in every run's ``config.yaml``."""
+    return {"nettrainer": __version__, "numpy": np.__version__, "python": platform.python_version()}
+
+
+def dataset_info(dataset: Dataset) -> dict[str, Any]:
+    """Return what ``dataset.json`` records: provenance, sizes, classes, image shape."""
+    test = dataset.split("test")
+    return {
+        "source": dataset.source,
+        "input_size": dataset.input_size,
+        "image_shape": list(dataset.image_shape) if dataset.image_shape else None,
+        "class_names": list(dataset.class_names),
+        "num_train": int(dataset.X_train.shape[0]),
+        "num_val": int(dataset.X_val.shape[0]),
+        "num_test": 0 if test is None else int(test[0].shape[0]),
+    }
+
+
+def check_configured_model(cfg: config.Config, seed: int, h: float) -> list[CheckResult]:
+    """Gradient-check the configured hidden size and reg on a few examples of its data."""
+    dataset = load_dataset(cfg)
+    X, y = dataset.X_train[:GRADCHECK_EXAMPLES], dataset.y_train[:GRADCHECK_EXAMPLES]
+    results = check_model(
+        hidden_size=cfg.model.hidden_size,
+        num_classes=dataset.num_classes,
+        regs=(0.0, cfg.model.reg),
+        seed=seed,
+        h=h,
+        X=X.astype(np.float64),
+        y=y,
+    )
+    return [replace(result, name=f"{cfg.name}: {result.name}") for result in results]
+
+
+def load_dataset(cfg: config.Config, preprocess_state: dict | None = None) -> Dataset:
+    """Load the configured data set in the configured dtype, refitting unless a state is given."""
+    return data.load(
+        cfg.data, seed=cfg.seed, dtype=np.dtype(cfg.model.dtype), preprocess_state=preprocess_state
+    )
+
+
+def build_model(cfg: config.Config, dataset: Dataset) -> TwoLayerNet:
+    """Make the configured :class:`TwoLayerNet`, initialised from the config's seed."""
+    return TwoLayerNet(
+        dataset.input_size,
+        cfg.model.hidden_size,
+        dataset.num_classes,
+        std=cfg.model.weight_scale,
+        dtype=np.dtype(cfg.model.dtype),
+        rng=np.random.default_rng([cfg.seed, MODEL_STREAM]),
+    )
+
+
+def build_solver(
+    cfg: config.Config, model: TwoLayerNet, dataset: Dataset, callbacks: Sequence[Any] = ()
+) -> Solver:
+    """Make the :class:`Solver` for the config's ``train`` section."""
+    train = cfg.train
+    optim_config = {key: getattr(train, key) for key in OPTIMIZER_KEYS[train.optimizer]}
+    return Solver(
+        model,
+        {"X_train": dataset.X_train, "y_train": dataset.y_train,
+         "X_val": dataset.X_val, "y_val": dataset.y_val},
+        update_rule=train.optimizer,
+        optim_config=optim_config,
+        lr_decay=train.lr_decay,
+        reg=cfg.model.reg,
+        batch_size=train.batch_size,
+        num_epochs=train.epochs,
+        num_train_samples=train.num_train_samples,
+        num_val_samples=train.num_val_samples,
+        sampling=train.sampling,
+        seed=[cfg.seed, SOLVER_STREAM],
+        early_stopping_patience=train.early_stopping_patience,
+        callbacks=callbacks,
+    )
+
+
+class RunFolderWriter:
+    """Solver callback that keeps a run folder's metrics, history and checkpoints current.
+
+    Parameters
+    ----------
+    run_dir : Path
+    rows : list of dict
+        Metric rows already written (empty for a new run); extended in place.
+    """
+
+    def __init__(self, run_dir: Path, rows: list[dict[str, Any]]):
+        self.run_dir = run_dir
+        self.rows = rows
+        self.seconds_before = rows[-1]["seconds"] if rows else 0.0
+        self.started = time.perf_counter()
+
+    @property
+    def seconds(self) -> float:
+        """Training wall time so far, resumed sessions included."""
+        return self.seconds_before + time.perf_counter() - self.started
+
+    def on_epoch_end(self, solver: Solver) -> None:
+        """Append the epoch's metrics row (and row 0 first) and rewrite every file of the run."""
+        if not self.rows:
+            self.rows.append(metrics_row(solver, 0, 0.0))
+        self.rows.append(metrics_row(solver, solver.epoch, self.seconds))
+        self.write(solver)
+
+    def write(self, solver: Solver) -> None:
+        """Write metrics, history, solver state and best params atomically."""
+        runs.write_text(self.run_dir / "metrics.csv", runs.metrics_csv(self.rows))
+        runs.write_json(self.run_dir / "history.json", history(solver))
+        runs.save_state(self.run_dir / "last.npz", solver.state_dict())
+        runs.write_npz(self.run_dir / "best.npz", solver.best_params)
+
+
+def metrics_row(solver: Solver, epoch: int, seconds: float) -> dict[str, Any]:
+    """Return the ``metrics.csv`` row of a completed ``epoch`` (0: before training).
+
+    The learning rate is the one the epoch's updates used; the train loss is
+    the mean over its iterations.
+    """
+    per_epoch = solver.iterations_per_epoch
+    epoch_losses = solver.loss_history[(epoch - 1) * per_epoch : epoch * per_epoch] if epoch else []
+    used_rate = learning_rate_at(solver.initial_learning_rate, solver.lr_decay, max(epoch - 1, 0))
+    return {
+        "epoch": epoch,
+        "iteration": epoch * per_epoch,
+        "learning_rate": f"{used_rate:.6g}",
+        "train_loss": f"{np.mean(epoch_losses):.6f}" if epoch_losses else "",
+        "train_acc": f"{solver.train_acc_history[epoch]:.6f}",
+        "val_acc": f"{solver.val_acc_history[epoch]:.6f}",
+        "seconds": round(seconds, 3),
+    }
+
+
+def history(solver: Solver) -> dict[str, Any]:
+    """Return the ``history.json`` content: per-iteration losses and per-epoch accuracies."""
+    return {
+        "loss_history": solver.loss_history,
+        "train_acc_history": solver.train_acc_history,
+        "val_acc_history": solver.val_acc_history,
+        "iterations_per_epoch": solver.iterations_per_epoch,
+    }
+
+
+def start_run(cfg: config.Config, dataset: Dataset) -> Path:
+    """Create a new run folder holding the resolved config and the fitted preprocessing."""
+    run_dir = runs.new_run_dir(Path(cfg.output.dir), cfg.name)
+    runs.write_text(run_dir / "config.yaml", config.dump(cfg, versions=versions()))
+    runs.write_npz(run_dir / "preprocess.npz", dataset.preprocess_state)
+    runs.write_json(run_dir / "dataset.json", dataset_info(dataset))
+    return run_dir
+
+
+def train_run(
+    cfg: config.Config,
+    dataset: Dataset,
+    run_dir: Path,
+    *,
+    callbacks: Sequence[Any] = (),
+    resume: bool = False,
+) -> Outcome:
+    """Train in ``run_dir`` (a new folder from :func:`start_run`, or one to resume).
+
+    Parameters
+    ----------
+    cfg : Config
+    dataset : Dataset
+    run_dir : Path
+    callbacks : sequence
+        Extra solver callbacks, e.g. progress display; one of them may call
+        ``solver.request_stop()`` to interrupt cleanly.
+    resume : bool
+        Continue from ``run_dir/last.npz`` and its metrics.
+
+    Returns
+    -------
+    Outcome
+        Its summary is also written to ``summary.json``. A diverged run keeps
+        the files of its last complete epoch (the last good checkpoint).
+    """
+    model = build_model(cfg, dataset)
+    rows = runs.read_metrics(run_dir / "metrics.csv") if resume else []
+    writer = RunFolderWriter(run_dir, rows)
+    solver = build_solver(cfg, model, dataset, callbacks=(writer, *callbacks))
+    if resume:
+        solver.load_state_dict(runs.load_state(run_dir / "last.npz"))
+        del rows[solver.epoch + 1 :]
+    started_iteration, error = solver.iteration, None
+    try:
+        solver.train()
+        status = "completed" if solver.finished else "interrupted"
+        writer.write(solver)
+    except DivergenceError as diverged:
+        status, error = "diverged", diverged
+    summary = summarize(solver, dataset, writer, solver.iteration - started_iteration, status)
+    runs.write_json(run_dir / "summary.json", summary)
+    return Outcome(run_dir, status, summary, error)
+
+
+def summarize(
+    solver: Solver, dataset: Dataset, writer: RunFolderWriter, iterations: int, status: str
+) -> dict[str, Any]:
+    """Return the ``summary.json`` content; test accuracy uses the best params."""
+    best_epoch = int(np.argmax(solver.val_acc_history)) if solver.val_acc_history else 0
+    seconds = writer.seconds
+    session_seconds = time.perf_counter() - writer.started
+    summary = {
+        "status": status,
+        "epochs_completed": solver.epoch,
+        "iterations": solver.iteration,
+        "best_epoch": best_epoch,
+        "best_val_acc": solver.best_val_acc,
+        "final_train_acc": solver.train_acc_history[-1] if solver.train_acc_history else None,
+        "test_acc": None,
+        "wall_time_s": round(seconds, 3),
+        "samples_per_s": round(iterations * solver.batch_size / max(session_seconds, 1e-9), 1),
+    }
+    test = dataset.split("test")
+    if test is not None and status == "completed":
+        model = solver.model
+        saved, model.params = model.params, solver.best_params
+        summary["test_acc"] = float(np.mean(model.predict(test[0]) == test[1]))
+        model.params = saved
+    return summary

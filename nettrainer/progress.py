@@ -1,0 +1,103 @@
+"""Training progress on the terminal, and Ctrl-C turned into a clean stop.
+
+Part of the command line (with :mod:`nettrainer.cli`, the only code that
+prints): a :class:`Progress` is a solver callback. On a terminal it redraws one
+live line; otherwise it prints one plain line per epoch, with no carriage
+returns or colour codes, so logs stay readable.
+"""
+
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+REDRAW_SECONDS = 0.1  # the live line is redrawn at most this often
+BAR_WIDTH = 20
+
+
+class Progress:
+    """Solver callback showing epochs, loss, accuracies and throughput.
+
+    Parameters
+    ----------
+    total_epochs : int
+    quiet : bool
+        Show nothing (the caller prints the summary).
+    live : bool
+        Redraw one line in place (a terminal) instead of one line per epoch.
+    """
+
+    def __init__(self, total_epochs: int, *, quiet: bool = False, live: bool = False):
+        self.total_epochs = total_epochs
+        self.quiet, self.live = quiet, live
+        self.interrupted = False
+        self.last_draw = 0.0
+        self.window_start = time.perf_counter()
+        self.window_samples = 0
+
+    def on_iteration(self, solver: Any) -> None:
+        """Count samples, redraw the live line now and then, and honour Ctrl-C."""
+        if self.interrupted:
+            solver.request_stop()
+        self.window_samples += solver.batch_size
+        now = time.perf_counter()
+        if self.live and not self.quiet and now - self.last_draw > REDRAW_SECONDS:
+            self.last_draw = now
+            done = solver.epoch + solver.step_in_epoch / solver.iterations_per_epoch
+            self._draw(solver, done, end="")
+
+    def on_epoch_end(self, solver: Any) -> None:
+        """Print the epoch's line (plain output) or redraw the live line."""
+        if not self.quiet:
+            self._draw(solver, solver.epoch, end="" if self.live else "\n")
+
+    def rate(self) -> float:
+        """Return the samples per second since the last epoch line."""
+        return self.window_samples / max(time.perf_counter() - self.window_start, 1e-9)
+
+    def _draw(self, solver: Any, done: float, end: str) -> None:
+        loss = solver.loss_history[-1] if solver.loss_history else float("nan")
+        text = (
+            f"epoch {solver.epoch}/{self.total_epochs} loss {loss:.4f} "
+            f"train {solver.train_acc_history[-1]:.2%} val {solver.val_acc_history[-1]:.2%} "
+            f"{self.rate():,.0f} samples/s"
+        )
+        if self.live:
+            filled = int(BAR_WIDTH * min(done / max(self.total_epochs, 1), 1.0))
+            text = "\r\x1b[2K[" + "#" * filled + "." * (BAR_WIDTH - filled) + "] " + text
+        else:
+            self.window_start, self.window_samples = time.perf_counter(), 0
+        click.echo(text, nl=False)
+        click.echo(end, nl=False)
+        sys.stdout.flush()
+
+    def close(self) -> None:
+        """End the live line so that what follows starts on a fresh line."""
+        if self.live and not self.quiet:
+            click.echo("")
+
+
+@contextmanager
+def interrupt_handler(progress: Progress) -> Iterator[None]:
+    """Turn the first Ctrl-C into a clean stop after the current step; a second one aborts.
+
+    Parameters
+    ----------
+    progress : Progress
+        Its ``interrupted`` flag is set, and it asks the solver to stop.
+    """
+
+    def handle(_signum: int, _frame: Any) -> None:
+        progress.interrupted = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        click.echo("\nstopping after the current step (Ctrl-C again to abort)", err=True)
+
+    previous = signal.signal(signal.SIGINT, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

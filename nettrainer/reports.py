@@ -1,0 +1,65 @@
+"""Plain-text tables and summaries that the command line prints."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from nettrainer.gradcheck import CheckResult
+
+
+def results_table(results: Sequence[CheckResult]) -> str:
+    """Format gradient-check results: check, parameter, relative error, threshold, PASS/FAIL."""
+    header = ("check", "parameter", "rel error", "threshold", "result")
+    rows = [
+        (r.name, r.parameter, f"{r.rel_error:.2e}", f"{r.threshold:.0e}",
+         "PASS" if r.passed else "FAIL")
+        for r in results
+    ]
+    return _table(header, rows)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+             for row in (header, *rows)]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2%}"
+
+
+def run_summary(run_dir: object, status: str, summary: dict[str, Any]) -> str:
+    """One paragraph about a finished (or stopped) run, ending with where its files are."""
+    lines = [
+        f"{status}: {summary['epochs_completed']} epochs, {summary['iterations']} iterations "
+        f"in {summary['wall_time_s']:.1f} s ({summary['samples_per_s']:,.0f} samples/s)",
+        f"best val accuracy {_percent(summary['best_val_acc'])} at epoch {summary['best_epoch']}; "
+        f"final train accuracy {_percent(summary['final_train_acc'])}; "
+        f"test accuracy {_percent(summary['test_acc'])}",
+        f"run folder: {run_dir}  (curves: {run_dir}/curves.png)",
+    ]
+    return "\n".join(lines)
+
+
+def evaluation_text(report: dict[str, Any]) -> str:
+    """Accuracy, per-class accuracy and the confusion matrix of an evaluation."""
+    names = report["class_names"]
+    per_class = [
+        (name, str(int(count)), _percent(acc))
+        for name, count, acc in zip(names, report["class_counts"], report["per_class_acc"],
+                                    strict=True)
+    ]
+    matrix = report["confusion"]
+    confusion = [(name, *(str(int(v)) for v in row)) for name, row in zip(names, matrix,
+                                                                          strict=True)]
+    columns = [str(i) for i in range(len(names))]
+    return "\n".join([
+        f"{report['split']} accuracy ({report['checkpoint']} params): "
+        f"{_percent(report['accuracy'])} of {report['num_examples']} examples",
+        "",
+        _table(("class", "count", "accuracy"), per_class),
+        "",
+        "confusion matrix (rows: true class, columns: predicted class index)",
+        _table(("true \\ pred", *columns), confusion),
+    ])

@@ -1,0 +1,250 @@
+"""Run folders: atomic file writes, checkpoints, metric logs, and reading a run back.
+
+A run lives in ``<output.dir>/<name>/<YYYYmmdd-HHMMSS>/`` and holds:
+
+- ``config.yaml``: the resolved config, with the package versions
+- ``metrics.csv``: one row per epoch (:data:`METRIC_COLUMNS`), row 0 before training
+- ``history.json``: per-iteration losses and per-epoch accuracies
+- ``last.npz``: the full solver state; ``best.npz``: the best params
+- ``preprocess.npz``: the preprocessing fitted on the training split
+- ``dataset.json``: where the data came from, shapes, class names
+- ``summary.json``: the outcome; ``curves.png``: the pictures
+
+Every file is written to a temporary name in the same folder and renamed over
+the old one, so a crash leaves either the previous file or the new one.
+"""
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nettrainer.errors import CheckpointError
+
+METRIC_COLUMNS = (
+    "epoch", "iteration", "learning_rate", "train_loss", "train_acc", "val_acc", "seconds",
+)
+RUN_MARKERS = ("config.yaml", "history.json")
+STATE_META_KEY = "__meta__"
+
+
+def atomic_write(path: Path, write: Any, mode: str = "w") -> None:
+    """Write a file through a temporary sibling and an atomic rename.
+
+    Parameters
+    ----------
+    path : Path
+        Final location; the previous file, if any, stays intact until the rename.
+    write : callable
+        Called with the open temporary file object to write the content.
+    mode : {"w", "wb"}
+        Text or binary.
+    """
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode) as handle:
+            write(handle)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Atomically write a text file."""
+    atomic_write(path, lambda handle: handle.write(text))
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Atomically write ``data`` as indented JSON."""
+    write_text(path, json.dumps(data, indent=2) + "\n")
+
+
+def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Atomically write arrays to an uncompressed ``.npz`` (no pickled objects)."""
+    atomic_write(path, lambda handle: np.savez(handle, **arrays), mode="wb")
+
+
+def read_npz(path: Path) -> dict[str, np.ndarray]:
+    """Read every array of an ``.npz`` written by :func:`write_npz`.
+
+    Raises
+    ------
+    CheckpointError
+        When the file is missing, truncated or holds pickled objects.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
+    except FileNotFoundError:
+        raise CheckpointError(f"{path}: no such file; is this a complete run folder?") from None
+    except (OSError, ValueError, EOFError) as error:
+        raise CheckpointError(f"{path}: cannot be read ({error}); the file is damaged") from None
+
+
+def new_run_dir(output_dir: Path, name: str, now: datetime | None = None) -> Path:
+    """Create ``output_dir/name/YYYYmmdd-HHMMSS``, with a ``-N`` suffix if that exists.
+
+    Returns
+    -------
+    run_dir : Path
+        A new, empty folder: an existing run is never overwritten.
+    """
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    parent = Path(output_dir) / name
+    parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", *(f"-{n}" for n in range(1, 1000))):
+        run_dir = parent / f"{stamp}{suffix}"
+        try:
+            run_dir.mkdir()
+            return run_dir
+        except FileExistsError:
+            continue
+    raise CheckpointError(f"{parent}: too many runs started in the same second")
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, path + "/")
+        else:
+            yield path, value
+
+
+def save_state(path: Path, state: dict[str, Any]) -> None:
+    """Save a nested dict of arrays and plain scalars (a solver state) as one ``.npz``.
+
+    Arrays become entries named by their path (``params/W1``); every other
+    leaf (numbers, strings, None, lists) goes into one JSON string entry.
+    """
+    arrays, meta = {}, {}
+    for key, value in _flatten(state):
+        if isinstance(value, np.ndarray):
+            arrays[key] = value
+        else:
+            meta[key] = value
+    arrays[STATE_META_KEY] = np.array(json.dumps(meta))
+    write_npz(path, arrays)
+
+
+def load_state(path: Path) -> dict[str, Any]:
+    """Load a state saved by :func:`save_state` back into its nested form."""
+    flat = read_npz(path)
+    if STATE_META_KEY not in flat:
+        raise CheckpointError(f"{path}: not a nettrainer solver state (no {STATE_META_KEY} entry)")
+    leaves: dict[str, Any] = json.loads(str(flat.pop(STATE_META_KEY)))
+    leaves.update(flat)
+    state: dict[str, Any] = {}
+    for key, value in leaves.items():
+        *parents, leaf = key.split("/")
+        node = state
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = value
+    return state
+
+
+def metrics_csv(rows: list[dict[str, Any]]) -> str:
+    """Render metric rows (dicts keyed by :data:`METRIC_COLUMNS`) as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=METRIC_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def read_metrics(path: Path) -> list[dict[str, float]]:
+    """Read ``metrics.csv`` into rows of floats (an empty cell becomes NaN)."""
+    with open(path, newline="") as handle:
+        return [
+            {key: float(value) if value != "" else float("nan") for key, value in row.items()}
+            for row in csv.DictReader(handle)
+        ]
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What ``plot`` and ``evaluate`` read from a run folder; nothing is re-trained.
+
+    Attributes
+    ----------
+    path : Path
+    name : str
+        The config's ``name``.
+    config : dict
+        The resolved config as plain data (``versions`` included).
+    metrics : list of dict
+        The rows of ``metrics.csv`` as floats.
+    history : dict
+        ``loss_history`` (per iteration), ``train_acc_history``,
+        ``val_acc_history`` (per epoch) and ``iterations_per_epoch``.
+    summary : dict
+        ``summary.json``, or an empty dict while the run has not finished.
+    """
+
+    path: Path
+    name: str
+    config: dict[str, Any]
+    metrics: list[dict[str, float]]
+    history: dict[str, Any]
+    summary: dict[str, Any]
+
+
+def check_run_dir(path: Path) -> Path:
+    """Return ``path`` if it is a run folder, else raise a :class:`CheckpointError` saying why."""
+    path = Path(path)
+    if not path.is_dir():
+        raise CheckpointError(f"{path}: no such run folder")
+    missing = [marker for marker in RUN_MARKERS if not (path / marker).is_file()]
+    if missing:
+        raise CheckpointError(
+            f"{path}: not a nettrainer run folder (missing {', '.join(missing)}); "
+            "pass a folder made by 'nettrainer train', e.g. runs/spiral/20260101-120000"
+        )
+    return path
+
+
+def read_dataset_info(path: Path) -> dict[str, Any]:
+    """Read a run's ``dataset.json`` (shapes, classes, image shape); empty if absent."""
+    info_path = Path(path) / "dataset.json"
+    try:
+        return json.loads(info_path.read_text()) if info_path.exists() else {}
+    except (OSError, ValueError) as error:
+        raise CheckpointError(f"{info_path}: cannot be read ({error})") from None
+
+
+def read_run(path: Path, config: dict[str, Any]) -> RunRecord:
+    """Read a run folder's history, metrics and summary.
+
+    Parameters
+    ----------
+    path : Path
+        A folder accepted by :func:`check_run_dir`.
+    config : dict
+        Its ``config.yaml``, already parsed by the caller (only
+        :mod:`nettrainer.config` reads YAML).
+
+    Returns
+    -------
+    RunRecord
+    """
+    path = check_run_dir(path)
+    try:
+        history = json.loads((path / "history.json").read_text())
+        metrics = read_metrics(path / "metrics.csv") if (path / "metrics.csv").exists() else []
+        summary_path = path / "summary.json"
+        summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    except (OSError, ValueError) as error:
+        raise CheckpointError(f"{path}: a run file cannot be read ({error})") from None
+    name = str(config.get("name", path.parent.name))
+    return RunRecord(path, name, config, metrics, history, summary)
