@@ -131,6 +131,7 @@ class Solver:
         self.step_in_epoch = 0
         self.optim_configs = {name: self._fresh_config() for name in self.model.params}
         self._trajectory_params: dict[str, np.ndarray] | None = None
+        self._last_finite: dict[str, np.ndarray] = {}  # params of the last finite loss
 
     def _fresh_config(self) -> dict:
         config = _copy_config(self.base_config)
@@ -227,9 +228,13 @@ class Solver:
         loss, grads = self.model.loss(X_batch, y_batch, reg=self.reg)
         if not np.isfinite(loss):
             last = self.loss_history[-1] if self.loss_history else None
+            if last is not None:
+                for name, previous in self._last_finite.items():
+                    np.copyto(self.model.params[name], previous)
             raise DivergenceError(self.iteration, self.learning_rate, last)
         self.loss_history.append(float(loss))
         for name, w in self.model.params.items():
+            np.copyto(self._last_finite.setdefault(name, np.empty_like(w)), w)
             next_w, self.optim_configs[name] = self.update_rule(
                 w, grads[name], self.optim_configs[name]
             )
