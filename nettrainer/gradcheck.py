@@ -241,3 +241,15 @@ def check_model(
             error = rel_error(grads[name], numeric)
             results.append(_result(f"TwoLayerNet reg={reg:g}", name, error, MODEL_THRESHOLD))
     return results
+
+
+def __getattr__(name: str) -> object:
+    """Re-export :mod:`nettrainer.layercheck`'s checks of a learner's own code.
+
+    Lazily, because ``layercheck`` builds on this module's numerical gradients.
+    """
+    if name in ("LayerCheck", "check_layer", "check_loss"):
+        from nettrainer import layercheck
+
+        return getattr(layercheck, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

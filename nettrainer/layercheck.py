@@ -1,0 +1,435 @@
+"""Check a learner's own layer or loss against centred differences, with hints on failure.
+
+:func:`check_layer` takes a forward/backward pair in the CS231n convention and
+:func:`check_loss` a ``loss(x, y) -> (loss, dx)``; both run in float64 and
+return :class:`LayerCheck` records (the fields ``results_table`` prints, plus
+the worst entry and a ``hint`` naming the usual cause of the mistake). Nothing
+here prints. :func:`check_user_code` is the command line's entry point: it
+loads ``PATH_OR_MODULE:FUNCTION`` specs and builds random inputs from shapes.
+"""
+
+import importlib
+import importlib.util
+import inspect
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nettrainer.errors import ConfigError
+from nettrainer.gradcheck import (
+    LAYER_THRESHOLD,
+    eval_numerical_gradient,
+    eval_numerical_gradient_array,
+    rel_error,
+)
+
+SAME = 1e-4  # relative tolerance for "this ratio is exactly 2 / N" and "this matches a pattern"
+
+
+@dataclass(frozen=True)
+class LayerCheck:
+    """The check of one gradient returned by a learner's backward pass or loss.
+
+    Attributes
+    ----------
+    name : str
+        The checked function, e.g. ``"affine_backward"``.
+    parameter : str
+        ``"d"`` + the input's name (from ``inputs``' keys or the forward's
+        signature), e.g. ``"dw"``; ``"d0"``, ``"d1"``... when unnamed.
+    rel_error : float
+        ``inf`` when the gradient is missing or has the wrong shape.
+    threshold : float
+    passed : bool
+    worst_index : tuple of int or None
+        On failure, the entry with the largest relative error.
+    analytic, numeric : float or None
+        The two gradients at ``worst_index``.
+    hint : str or None
+        The likely cause, when the pattern of the error is recognisable.
+    """
+
+    name: str
+    parameter: str
+    rel_error: float
+    threshold: float
+    passed: bool
+    worst_index: tuple[int, ...] | None = None
+    analytic: float | None = None
+    numeric: float | None = None
+    hint: str | None = None
+
+
+def _input_names(forward: Callable, inputs: Sequence | dict) -> list[str]:
+    if isinstance(inputs, dict):
+        return [str(key) for key in inputs]
+    try:
+        names = list(inspect.signature(forward).parameters)
+    except (TypeError, ValueError):
+        names = []
+    if len(names) < len(inputs):
+        return [str(i) for i in range(len(inputs))]
+    return names[: len(inputs)]
+
+
+def check_layer(
+    forward: Callable[..., tuple],
+    backward: Callable[..., tuple | np.ndarray],
+    inputs: Sequence[np.ndarray] | dict[str, np.ndarray],
+    seed: int = 0,
+    h: float = 1e-5,
+) -> list[LayerCheck]:
+    """Compare every gradient of a forward/backward pair with centred differences in float64.
+
+    Parameters
+    ----------
+    forward : callable
+        ``forward(*inputs) -> (out, cache)``.
+    backward : callable
+        ``backward(dout, cache) -> grads``: one gradient per input, in order (a
+        tuple, or a single array for a one-input layer).
+    inputs : sequence of ndarray, or dict of str to ndarray
+        The forward's inputs; copied to float64 (the caller's arrays are not
+        touched). A dict's keys name the records; otherwise the forward's
+        parameter names do.
+    seed : int
+        Seeds the random upstream gradient ``dout``.
+    h : float
+        Finite-difference step.
+
+    Returns
+    -------
+    checks : list of LayerCheck
+        One per input, with a ``hint`` on a recognisable failure.
+    """
+    names = _input_names(forward, inputs)
+    given = inputs.values() if isinstance(inputs, dict) else inputs
+    values = [np.array(v, dtype=np.float64) for v in given]  # copies: the caller's stay intact
+    out, cache = forward(*values)
+    dout = np.random.default_rng(seed).standard_normal(np.shape(out))
+    grads = backward(dout, cache)
+    grads = tuple(grads) if isinstance(grads, tuple | list) else (grads,)
+    title = getattr(backward, "__name__", "backward")
+    if len(grads) != len(values):
+        hint = (f"backward returned {len(grads)} gradient(s) for {len(values)} input(s): "
+                "return one gradient per input of forward, in the same order")
+        return [LayerCheck(title, "d" + n, float("inf"), LAYER_THRESHOLD, False, hint=hint)
+                for n in names]
+    checks = []
+    for position, (name, analytic) in enumerate(zip(names, grads, strict=True)):
+
+        def output_of(v: np.ndarray, position: int = position) -> np.ndarray:
+            return np.asarray(forward(*values[:position], v, *values[position + 1 :])[0])
+
+        numeric = eval_numerical_gradient_array(output_of, values[position], dout, h=h)
+        weight_like = position > 0 or name.lower().startswith("w")
+        checks.append(_compare(title, "d" + name, analytic, numeric, values[position],
+                               batch=values[0].shape[0] if values[0].ndim else 1,
+                               weight_like=weight_like))
+    return checks
+
+
+def check_loss(
+    loss_fn: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]],
+    x: np.ndarray,
+    y: np.ndarray,
+    h: float = 1e-5,
+) -> list[LayerCheck]:
+    """Compare the gradient of a loss ``loss_fn(x, y) -> (loss, dx)`` with centred differences.
+
+    Parameters
+    ----------
+    loss_fn : callable
+        Returns the scalar loss and its gradient with respect to ``x``.
+    x : ndarray of shape (N, C)
+        Scores; copied to float64.
+    y : ndarray of shape (N,)
+        Integer labels in [0, C).
+    h : float
+        Finite-difference step.
+
+    Returns
+    -------
+    checks : list of LayerCheck
+        One record for ``dx``; its hint also recognises the classic softmax
+        mistakes (``probs`` without subtracting the one-hot, ``-onehot/p``).
+    """
+    x = np.array(x, dtype=np.float64)
+    _, analytic = loss_fn(x.copy(), y)
+    numeric = eval_numerical_gradient(lambda s: float(loss_fn(s, y)[0]), x, h=h)
+    check = _compare(getattr(loss_fn, "__name__", "loss"), "dx", analytic, numeric, x,
+                     batch=x.shape[0], weight_like=False)
+    if not check.passed and np.shape(analytic) == x.shape:
+        softmax = _softmax_hint(np.asarray(analytic, dtype=np.float64), numeric, x, y)
+        if softmax:
+            check = LayerCheck(**{**check.__dict__, "hint": softmax})
+    return [check]
+
+
+def _compare(name: str, parameter: str, analytic: object, numeric: np.ndarray,
+             value: np.ndarray, *, batch: int, weight_like: bool) -> LayerCheck:
+    analytic = np.asarray(analytic, dtype=np.float64)
+    if analytic.shape != numeric.shape:
+        return LayerCheck(name, parameter, float("inf"), LAYER_THRESHOLD, False,
+                          hint=_shape_hint(analytic.shape, numeric.shape))
+    error = rel_error(analytic, numeric)
+    if error <= LAYER_THRESHOLD:
+        return LayerCheck(name, parameter, error, LAYER_THRESHOLD, True)
+    errors = np.abs(analytic - numeric) / np.maximum(1e-8, np.abs(analytic) + np.abs(numeric))
+    worst = np.unravel_index(int(np.argmax(errors)), errors.shape)
+    hint = diagnose(analytic, numeric, value, batch, weight_like)
+    return LayerCheck(name, parameter, error, LAYER_THRESHOLD, False, tuple(int(i) for i in worst),
+                      float(analytic[worst]), float(numeric[worst]), hint)
+
+
+def _shape_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:
+    if len(want) >= 2 and got == want[::-1]:
+        return (f"transposed: the gradient has shape {got} but the input has {want}; "
+                "a weight gradient is x.T @ dout (D, M), a data gradient dout @ w.T (N, D)")
+    return (f"shape mismatch: the gradient has shape {got} but the input has {want}; "
+            "a gradient always has its input's shape (reshape dx to x.shape)")
+
+
+def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
+             batch: int, weight_like: bool) -> str | None:
+    """Name the likely cause of a wrong gradient from the pattern of its error.
+
+    Parameters
+    ----------
+    analytic, numeric : ndarray of the same shape
+        The learner's gradient and the centred-difference one.
+    value : ndarray of that shape
+        The input both are gradients of.
+    batch : int
+        N, the batch size (the first dimension of the input).
+    weight_like : bool
+        Whether the input may be an L2-regularised weight.
+
+    Returns
+    -------
+    hint : str or None
+        None when no known pattern fits.
+    """
+    scale = max(float(np.abs(numeric).max()), float(np.abs(analytic).max()), 1e-12)
+    a_zero, n_zero = np.abs(analytic) <= 1e-10 * scale, np.abs(numeric) <= 1e-7 * scale
+    if np.any(a_zero & ~n_zero):
+        return ("zero where the numeric gradient is not: a missing path (e.g. the ReLU mask "
+                "applied to the wrong array, or a forgotten term)")
+    if np.any(n_zero & ~a_zero):
+        return ("nonzero where the numeric gradient is zero: a missing mask (e.g. ReLU's "
+                "backward must block dout where the input was <= 0: np.where(x > 0, dout, 0))")
+    both = ~a_zero & ~n_zero
+    ratios = analytic[both] / numeric[both]
+    if ratios.size and np.ptp(ratios) <= SAME * np.abs(ratios).max():
+        hint = _ratio_hint(float(np.median(ratios)), batch, weight_like)
+        if hint:
+            return hint
+    difference = analytic - numeric
+    norm = float(np.vdot(value, value))
+    if norm > 0:
+        k = float(np.vdot(difference, value)) / norm
+        if np.linalg.norm(difference - k * value) <= SAME * np.linalg.norm(difference):
+            return ("off by 2 in the L2 term: analytic - numeric is a multiple of the weight "
+                    "itself; the L2 convention "
+                    "(reg*W**2 has gradient 2*reg*W; 0.5*reg*W**2 has reg*W)")
+    return None
+
+
+def _ratio_hint(ratio: float, batch: int, weight_like: bool) -> str | None:
+    def near(target: float) -> bool:
+        return abs(ratio - target) <= SAME * abs(target)
+
+    if batch > 2 and (near(batch) or near(1 / batch)):
+        side = "missing" if near(batch) else "extra"
+        return (f"off by a factor of N={batch}: a missing or extra 1/N (mean over the batch); "
+                f"here the analytic gradient is {ratio:.4g} times the numeric one, so a {side} 1/N")
+    if near(2) or near(0.5):
+        if weight_like:
+            return ("off by 2: the L2 convention (reg*W**2 has gradient 2*reg*W; "
+                    "0.5*reg*W**2 has reg*W)")
+        return f"off by a factor of {ratio:.4g}: a constant factor 2 is missing or extra"
+    if near(-1):
+        return "the sign is flipped: the analytic gradient is minus the numeric one"
+    return f"off by a constant factor {ratio:.4g}: the pattern is right, a scale factor is wrong"
+
+
+def _softmax_hint(analytic: np.ndarray, numeric: np.ndarray, x: np.ndarray,
+                  y: np.ndarray) -> str | None:
+    n = x.shape[0]
+    rows = np.arange(n)
+    probs = np.exp(x - x.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    onehot = np.zeros_like(x)
+    onehot[rows, y] = 1
+    if rel_error((probs - onehot) / n, numeric) > 1e-6:
+        return None  # not a softmax cross-entropy
+    expected = "dx should be (probs - onehot)/N"
+    for divisor in (n, 1):
+        if rel_error(analytic, probs / divisor) < SAME:
+            return (f"{expected}; yours is probs{'/N' if divisor > 1 else ''}: subtract the "
+                    "one-hot of the labels (probs[range(N), y] -= 1)")
+        if rel_error(analytic, -onehot / probs / divisor) < SAME:
+            return (f"{expected}; yours is -onehot/p, the gradient with respect to the "
+                    "probabilities: chain it through the softmax Jacobian diag(p) - p pᵀ")
+    return f"{expected}; {diagnose(analytic, numeric, x, n, False) or 'compare yours with it'}"
+
+
+def load_functions(spec: str, count: int, option: str) -> list[Callable]:
+    """Import the functions of a ``PATH_OR_MODULE:NAME[:NAME...]`` spec.
+
+    Parameters
+    ----------
+    spec : str
+        A ``.py`` file path or an importable module, then ``count`` function names.
+    count : int
+        How many names the spec must give.
+    option : str
+        The command-line option, for error messages (``"--layer"``).
+
+    Returns
+    -------
+    functions : list of callable
+
+    Raises
+    ------
+    ConfigError
+        When the spec is malformed, the file or module is missing or fails to
+        import, or a name is not a function in it.
+    """
+    parts = spec.rsplit(":", count)
+    if len(parts) != count + 1 or not all(parts):
+        form = "PATH_OR_MODULE:" + ("FUNCTION" if count == 1 else "FORWARD:BACKWARD")
+        raise ConfigError(f"{option} must be {form}; got {spec!r}")
+    where, names = parts[0], parts[1:]
+    module = _import(where, option)
+    functions = []
+    for name in names:
+        function = getattr(module, name, None)
+        if not callable(function):
+            defined = sorted(k for k, v in vars(module).items()
+                             if inspect.isfunction(v) and not k.startswith("_"))
+            raise ConfigError(f"{option}: {where} has no function {name!r}; "
+                              f"it defines: {', '.join(defined) or 'no functions'}")
+        functions.append(function)
+    return functions
+
+
+def _import(where: str, option: str) -> object:
+    is_file = where.endswith(".py") or "/" in where or "\\" in where
+    try:
+        if not is_file:
+            return importlib.import_module(where)
+        path = Path(where)
+        if not path.is_file():
+            raise ConfigError(f"{option}: no such file: {where}")
+        spec = importlib.util.spec_from_file_location(f"nettrainer_user_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    except ConfigError:
+        raise
+    except ModuleNotFoundError as error:
+        raise ConfigError(f"{option}: cannot import {where}: {error} "
+                          "(give a .py file path or an importable module)") from error
+    except Exception as error:
+        raise ConfigError(f"{option}: importing {where} failed: {_one_line(error)}") from error
+
+
+def _one_line(error: Exception) -> str:
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    place = f" ({Path(frame.filename).name} line {frame.lineno})" if frame else ""
+    return f"{type(error).__name__}: {error}{place}"
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    """Parse ``"4,5"`` into ``(4, 5)``; raise ConfigError unless all are integers >= 1."""
+    try:
+        shape = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        shape = ()
+    if not shape or min(shape) < 1:
+        raise ConfigError(f"--shape must be comma-separated integers >= 1 like 4,5; got {text!r}")
+    return shape
+
+
+def check_user_code(layer: str | None, loss: str | None, shapes: Sequence[str],
+                    seed: int = 0, h: float = 1e-5) -> list[LayerCheck]:
+    """Run :func:`check_layer` or :func:`check_loss` on functions named on the command line.
+
+    Parameters
+    ----------
+    layer : str or None
+        ``PATH_OR_MODULE:FORWARD:BACKWARD``; each ``--shape`` gives one input's shape.
+    loss : str or None
+        ``PATH_OR_MODULE:FUNCTION``; one optional ``--shape N,C`` (default 5,4).
+    shapes : sequence of str
+        The ``--shape`` values, e.g. ``("4,5", "5,3", "3")``.
+    seed : int
+        Seeds the random inputs, labels and upstream gradient.
+    h : float
+        Finite-difference step.
+
+    Returns
+    -------
+    checks : list of LayerCheck
+
+    Raises
+    ------
+    ConfigError
+        For a bad spec or shape, or when the learner's code raises.
+    """
+    if (layer is None) == (loss is None):
+        raise ConfigError("give exactly one of --layer PATH:FORWARD:BACKWARD or "
+                          "--loss PATH:FUNCTION (--shape needs one of them)")
+    rng = np.random.default_rng(seed)
+    parsed = [parse_shape(text) for text in shapes]
+    if loss is not None:
+        (loss_fn,) = load_functions(loss, 1, "--loss")
+        if len(parsed) > 1 or (parsed and len(parsed[0]) != 2):
+            raise ConfigError(f"--loss takes one --shape N,C (scores); got {', '.join(shapes)}")
+        n, c = parsed[0] if parsed else (5, 4)
+        x, y = rng.standard_normal((n, c)), rng.integers(0, c, size=n)
+        return _guarded(loss_fn, lambda: check_loss(loss_fn, x, y, h=h))
+    forward, backward = load_functions(layer, 2, "--layer")
+    wanted = _positional(forward)
+    if not parsed or (wanted and len(parsed) != len(wanted)):
+        raise ConfigError(
+            f"--layer: {forward.__name__} takes {len(wanted)} input(s) ({', '.join(wanted)}); "
+            "give one --shape per input, e.g. --shape 4,5 --shape 5,3 --shape 3")
+    inputs = {name: rng.standard_normal(shape) for name, shape in zip(
+        wanted or [str(i) for i in range(len(parsed))], parsed, strict=True)}
+    return _guarded(forward, lambda: check_layer(forward, backward, inputs, seed=seed, h=h))
+
+
+def _positional(function: Callable) -> list[str]:
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in parameters
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+
+
+def _guarded(function: Callable, run: Callable[[], list[LayerCheck]]) -> list[LayerCheck]:
+    try:
+        return run()
+    except Exception as error:
+        raise ConfigError(f"your code raised while being checked ({function.__module__}): "
+                          f"{_one_line(error)}") from error
+
+
+def hints_text(checks: Sequence[LayerCheck]) -> str:
+    """One paragraph per failed check: the worst entry and the hint, if any."""
+    lines = []
+    for check in checks:
+        if check.passed:
+            continue
+        line = f"{check.name} {check.parameter}: "
+        if check.worst_index is not None:
+            line += (f"worst entry {check.worst_index}: analytic {check.analytic:.6g}, "
+                     f"numeric {check.numeric:.6g}; ")
+        lines.append(line + (f"hint: {check.hint}" if check.hint else "no known pattern"))
+    return "\n".join(lines)

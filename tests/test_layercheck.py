@@ -1,0 +1,213 @@
+"""check_layer / check_loss on correct layers and on the broken ones in broken_layers.py."""
+
+import dataclasses
+
+import broken_layers as broken
+import numpy as np
+import pytest
+
+import nettrainer.gradcheck
+from nettrainer import layercheck, layers
+from nettrainer.errors import ConfigError
+from nettrainer.layercheck import LayerCheck, check_layer, check_loss
+from nettrainer.reports import results_table
+
+RNG_SEED = 7
+
+
+def affine_inputs(seed=RNG_SEED):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal((5, 3, 2)), rng.standard_normal((6, 4)), rng.standard_normal(4)]
+
+
+def scores_labels(seed=RNG_SEED, n=5, c=4):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, c)), rng.integers(0, c, size=n)
+
+
+def only_failure(checks):
+    failed = [c for c in checks if not c.passed]
+    assert len(failed) == 1, checks
+    return failed[0]
+
+
+def test_reexported_from_gradcheck():
+    assert nettrainer.gradcheck.check_layer is check_layer
+    assert nettrainer.gradcheck.check_loss is check_loss
+    assert nettrainer.gradcheck.LayerCheck is LayerCheck
+    with pytest.raises(AttributeError):
+        nettrainer.gradcheck.no_such_thing  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("forward", "backward", "shapes"),
+    [
+        (layers.affine_forward, layers.affine_backward, None),
+        (layers.affine_relu_forward, layers.affine_relu_backward, None),
+        (layers.relu_forward, layers.relu_backward, [(4, 5)]),
+    ],
+)
+def test_correct_layers_pass_with_names_from_the_signature(forward, backward, shapes):
+    rng = np.random.default_rng(RNG_SEED)
+    inputs = affine_inputs() if shapes is None else [rng.standard_normal(s) for s in shapes]
+    checks = check_layer(forward, backward, inputs)
+    assert [c.parameter for c in checks] == (["dx", "dw", "db"] if shapes is None else ["dx"])
+    assert all(c.passed and c.hint is None and c.worst_index is None for c in checks), checks
+    assert all(c.name == backward.__name__ for c in checks)
+
+
+@pytest.mark.parametrize("loss_fn", [layers.softmax_loss, layers.svm_loss])
+def test_correct_losses_pass(loss_fn):
+    (check,) = check_loss(loss_fn, *scores_labels())
+    assert check.passed and check.parameter == "dx" and check.rel_error < 1e-7
+
+
+def test_dict_inputs_name_the_records_and_are_not_modified():
+    inputs = dict(zip(("a", "weights", "bias"), affine_inputs(), strict=True))
+    before = {k: v.copy() for k, v in inputs.items()}
+    checks = check_layer(layers.affine_forward, layers.affine_backward, inputs, seed=3)
+    assert [c.parameter for c in checks] == ["da", "dweights", "dbias"]
+    for key, value in inputs.items():
+        np.testing.assert_array_equal(value, before[key])
+
+
+def test_records_fit_the_results_table_and_are_frozen():
+    x = np.linspace(-1, 1, 12)
+    checks = check_layer(layers.relu_forward, broken.relu_backward_no_mask, [x])
+    table = results_table(checks)
+    assert "relu_backward_no_mask" in table and "FAIL" in table
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        checks[0].passed = True  # type: ignore[misc]
+    fields = {f.name for f in dataclasses.fields(LayerCheck)}
+    assert {"name", "parameter", "rel_error", "threshold", "passed", "worst_index", "analytic",
+            "numeric", "hint"} <= fields
+
+
+def test_missing_relu_mask_is_caught_with_the_worst_entry():
+    x = np.linspace(-1, 1, 12).reshape(3, 4) + 0.05
+    check = only_failure(check_layer(layers.relu_forward, broken.relu_backward_no_mask, [x]))
+    assert x[check.worst_index] <= 0  # the mask should have blocked it
+    assert check.numeric == 0.0 and check.analytic != 0.0
+    assert "missing mask" in check.hint and "ReLU" in check.hint
+
+
+def test_relu_mask_on_the_wrong_array_is_a_missing_path():
+    x = np.random.default_rng(1).standard_normal((4, 5))
+    check = only_failure(check_layer(layers.relu_forward, broken.relu_backward_mask_of_dout, [x]))
+    assert check.hint.startswith("zero where the numeric gradient is not")
+    assert "ReLU mask applied to the wrong array" in check.hint
+
+
+def test_missing_mean_in_softmax_is_off_by_n():
+    (check,) = check_loss(broken.softmax_loss_missing_mean, *scores_labels(n=5))
+    assert not check.passed
+    assert "off by a factor of N=5" in check.hint and "1/N" in check.hint
+    assert check.analytic == pytest.approx(5 * check.numeric, rel=1e-5)
+
+
+def test_softmax_without_subtracting_onehot():
+    (check,) = check_loss(broken.softmax_loss_no_onehot, *scores_labels())
+    assert not check.passed
+    assert check.hint.startswith("dx should be (probs - onehot)/N")
+    assert "subtract the one-hot" in check.hint
+
+
+def test_softmax_without_the_jacobian():
+    (check,) = check_loss(broken.softmax_loss_no_jacobian, *scores_labels())
+    assert not check.passed
+    assert "dx should be (probs - onehot)/N" in check.hint
+    assert "softmax Jacobian diag(p) - p pᵀ" in check.hint
+
+
+def test_half_reg_convention_in_a_regularised_affine():
+    checks = check_layer(broken.affine_softmax_l2_forward,
+                         broken.affine_softmax_l2_backward_half_reg, affine_inputs())
+    check = only_failure(checks)
+    assert check.parameter == "dw"
+    assert "the L2 convention" in check.hint and "2*reg*W" in check.hint
+    assert "a multiple of the weight itself" in check.hint
+
+
+def test_half_reg_alone_is_off_by_2():
+    w = np.random.default_rng(2).standard_normal((3, 4))
+    check = only_failure(check_layer(broken.l2_forward, broken.l2_backward_half, {"W": w}))
+    assert check.hint.startswith("off by 2: the L2 convention")
+
+
+def test_transposed_weight_gradient_is_reported_not_raised():
+    check = only_failure(check_layer(layers.affine_forward, broken.affine_backward_transposed,
+                                     affine_inputs()))
+    assert check.parameter == "dw" and check.rel_error == float("inf")
+    assert check.hint.startswith("transposed: the gradient has shape (4, 6) but the input has")
+
+
+def test_flat_dx_is_a_shape_mismatch():
+    check = only_failure(check_layer(layers.affine_forward, broken.affine_backward_flat_dx,
+                                     affine_inputs()))
+    assert check.parameter == "dx"
+    assert check.hint.startswith("shape mismatch: the gradient has shape (5, 6)")
+
+
+def test_wrong_number_of_gradients():
+    checks = check_layer(layers.affine_forward, broken.affine_backward_two_grads, affine_inputs())
+    assert not any(c.passed for c in checks)
+    assert "returned 2 gradient(s) for 3 input(s)" in checks[0].hint
+
+
+def test_sign_flip_and_unknown_factor():
+    x = np.random.default_rng(3).standard_normal((4, 5))
+    flipped = only_failure(check_layer(layers.relu_forward,
+                                       lambda d, c: -layers.relu_backward(d, c), [x]))
+    assert "sign is flipped" in flipped.hint
+    scaled = only_failure(check_layer(layers.relu_forward,
+                                      lambda d, c: 1.5 * layers.relu_backward(d, c), [x]))
+    assert "constant factor 1.5" in scaled.hint
+
+
+def test_extra_one_over_n_on_a_weight():
+    def backward(dout, cache):
+        dx, dw, db = layers.affine_backward(dout, cache)
+        return dx, dw / cache[0].shape[0], db
+
+    check = only_failure(check_layer(layers.affine_forward, backward, affine_inputs()))
+    assert "off by a factor of N=5" in check.hint and "extra 1/N" in check.hint
+
+
+def test_hints_text_lists_only_failures():
+    good = check_layer(layers.relu_forward, layers.relu_backward, [np.ones((2, 3))])
+    bad = check_layer(layers.relu_forward, broken.relu_backward_no_mask, [-np.ones((2, 3))])
+    text = layercheck.hints_text(good + bad)
+    assert text.count("\n") == 0 and text.startswith("relu_backward_no_mask dx: worst entry")
+    assert "hint: nonzero where the numeric gradient is zero" in text
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("nettrainer.layers:affine_forward", "--layer must be PATH_OR_MODULE:FORWARD:BACKWARD"),
+        ("no_such_module_xyz:f:b", "cannot import no_such_module_xyz"),
+        ("missing/file.py:f:b", "no such file: missing/file.py"),
+        ("nettrainer.layers:affine_forward:affine_backwards", "has no function 'affine_backwards'"),
+    ],
+)
+def test_bad_specs_are_config_errors(spec, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
+        layercheck.load_functions(spec, 2, "--layer")
+
+
+@pytest.mark.parametrize("text", ["4x5", "", "4,0", "4,-1", "a"])
+def test_bad_shapes(text):
+    with pytest.raises(ConfigError, match="--shape must be comma-separated integers"):
+        layercheck.parse_shape(text)
+
+
+def test_check_user_code_from_a_module_and_shape_count():
+    spec = "nettrainer.layers:affine_forward:affine_backward"
+    checks = layercheck.check_user_code(spec, None, ["4,5", "5,3", "3"])
+    assert [c.parameter for c in checks] == ["dx", "dw", "db"] and all(c.passed for c in checks)
+    with pytest.raises(ConfigError, match=r"takes 3 input\(s\) \(x, w, b\)"):
+        layercheck.check_user_code(spec, None, ["4,5"])
+    with pytest.raises(ConfigError, match="exactly one of"):
+        layercheck.check_user_code(None, None, ["4,5"])
+    with pytest.raises(ConfigError, match="--loss takes one --shape N,C"):
+        layercheck.check_user_code(None, "nettrainer.layers:softmax_loss", ["4,5,6"])
