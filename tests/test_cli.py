@@ -1,0 +1,600 @@
+"""Tests of the command line (nettrainer.cli) through CliRunner, and a real process where needed.
+
+Configs are tiny spirals (20 points per class, 10 hidden units, a few epochs)
+written as JSON, which is YAML, into ``tmp_path``.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from nettrainer import __version__, config, runs
+from nettrainer.cli import cli
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+STAMP_RE = re.compile(r"\d{8}-\d{6}(-\d+)?")
+RUN_FILES = (
+    "config.yaml", "metrics.csv", "history.json", "last.npz", "best.npz",
+    "preprocess.npz", "dataset.json", "summary.json", "curves.png",
+)
+REPO = Path(__file__).resolve().parents[1]
+
+
+def tiny_config(out: Path, epochs: int = 3, **sections) -> dict:
+    """A spiral config that trains in well under a second."""
+    cfg = {
+        "name": "tiny",
+        "seed": 0,
+        "data": {"name": "spiral", "points_per_class": 20},
+        "model": {"hidden_size": 10},
+        "train": {"epochs": epochs, "batch_size": 10, "num_train_samples": None},
+        "output": {"dir": str(out)},
+    }
+    for section, values in sections.items():
+        cfg[section] = {**cfg.get(section, {}), **values}
+    return cfg
+
+
+def write_config(path: Path, cfg: dict) -> Path:
+    path.write_text(json.dumps(cfg))
+    return path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+
+def run_dirs(out: Path, name: str = "tiny") -> list[Path]:
+    folder = out / name
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def only_run(out: Path) -> Path:
+    found = run_dirs(out)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def metrics_without_seconds(run_dir: Path) -> list[list[str]]:
+    lines = (run_dir / "metrics.csv").read_text().splitlines()
+    return [line.rsplit(",", 1)[0] for line in lines]
+
+
+def summary(run_dir: Path) -> dict:
+    return json.loads((run_dir / "summary.json").read_text())
+
+
+def assert_one_line_error(result, *fragments: str, code: int = 2) -> str:
+    assert result.exit_code == code, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+def train(tmp_path: Path, cfg: dict, *args: str, name: str = "cfg.json"):
+    return invoke("train", write_config(tmp_path / name, cfg), *args)
+
+
+def write_blobs(path: Path) -> Path:
+    """An npz data set: 3 Gaussian blobs in D=4, 60 training and 30 test examples."""
+    rng = np.random.default_rng(0)
+    centres = 3.0 * rng.standard_normal((3, 4))
+
+    def split(n):
+        y = np.arange(n) % 3
+        return centres[y] + rng.standard_normal((n, 4)), y
+
+    X_train, y_train = split(60)
+    X_test, y_test = split(30)
+    np.savez(path, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
+    return path
+
+
+@pytest.fixture(scope="module")
+def spiral_run(tmp_path_factory) -> Path:
+    """A finished tiny spiral run (no test split)."""
+    base = tmp_path_factory.mktemp("spiral")
+    result = train(base, tiny_config(base / "runs"))
+    assert result.exit_code == 0, result.output
+    return only_run(base / "runs")
+
+
+@pytest.fixture(scope="module")
+def npz_run(tmp_path_factory) -> Path:
+    """A finished run on an npz data set with a 30-example test split, 3 classes, D=4."""
+    base = tmp_path_factory.mktemp("npz")
+    data_path = write_blobs(base / "blobs.npz")
+    cfg = tiny_config(base / "runs", epochs=5, data={"name": "npz", "path": str(data_path)})
+    result = train(base, cfg)
+    assert result.exit_code == 0, result.output
+    return only_run(base / "runs")
+
+
+# --- train: the run folder ---------------------------------------------------------------
+
+
+def test_train_writes_complete_run_folder(tmp_path):
+    before = datetime.now().replace(microsecond=0)
+    result = train(tmp_path, tiny_config(tmp_path / "runs", epochs=4))
+    assert result.exit_code == 0, result.output
+    run_dir = only_run(tmp_path / "runs")
+    assert run_dir.parent == tmp_path / "runs" / "tiny"
+    assert STAMP_RE.fullmatch(run_dir.name)
+    assert datetime.strptime(run_dir.name[:15], "%Y%m%d-%H%M%S") >= before
+    assert sorted(path.name for path in run_dir.iterdir()) == sorted(RUN_FILES)
+    assert "\nversions:\n" in "\n" + (run_dir / "config.yaml").read_text()
+    lines = (run_dir / "metrics.csv").read_text().splitlines()
+    assert lines[0] == "epoch,iteration,learning_rate,train_loss,train_acc,val_acc,seconds"
+    assert [int(line.split(",")[0]) for line in lines[1:]] == [0, 1, 2, 3, 4]
+    history = json.loads((run_dir / "history.json").read_text())
+    assert len(history["loss_history"]) == 4 * history["iterations_per_epoch"]
+    assert set(runs.read_npz(run_dir / "best.npz")) == {"W1", "b1", "W2", "b2"}
+    assert runs.load_state(run_dir / "last.npz")["params"]["W1"].shape == (2, 10)
+    assert json.loads((run_dir / "dataset.json").read_text())["input_size"] == 2
+    assert summary(run_dir)["status"] == "completed"
+    assert summary(run_dir)["epochs_completed"] == 4
+    assert (run_dir / "curves.png").read_bytes()[:8] == PNG_MAGIC
+    assert str(run_dir) in result.stdout
+
+
+def test_train_saved_config_loads_back_to_the_same_config(tmp_path):
+    cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs"))
+    assert invoke("train", cfg_path).exit_code == 0
+    saved = config.load(only_run(tmp_path / "runs") / "config.yaml")
+    assert saved == config.load(cfg_path)
+
+
+def test_print_config_prints_yaml_and_creates_no_run(tmp_path):
+    cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs"))
+    result = invoke("train", cfg_path, "--print-config", "--set", "model.reg=0.25")
+    assert result.exit_code == 0, result.output
+    printed = tmp_path / "printed.yaml"
+    printed.write_text(result.stdout)
+    assert config.load(printed) == config.load(cfg_path, ["model.reg=0.25"])
+    assert "model:\n" in result.stdout and "{" not in result.stdout  # block YAML, not the JSON
+    assert not (tmp_path / "runs").exists()
+
+
+def test_set_override_is_saved_in_config_yaml(tmp_path):
+    result = train(
+        tmp_path, tiny_config(tmp_path / "runs"),
+        "--set", "train.learning_rate=0.5", "--set", "model.reg=0.01",
+    )
+    assert result.exit_code == 0, result.output
+    saved = config.load(only_run(tmp_path / "runs") / "config.yaml")
+    assert saved.train.learning_rate == 0.5
+    assert saved.model.reg == 0.01
+
+
+def test_out_option_sets_the_runs_folder(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs"), "--out", tmp_path / "elsewhere")
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "runs").exists()
+    run_dir = only_run(tmp_path / "elsewhere")
+    assert config.load(run_dir / "config.yaml").output.dir == str(tmp_path / "elsewhere")
+
+
+def test_plain_output_has_one_line_per_epoch_and_no_control_codes(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs", epochs=5))
+    assert result.exit_code == 0, result.output
+    assert "\r" not in result.output
+    assert "\x1b" not in result.output
+    epoch_lines = [line for line in result.stdout.splitlines() if line.startswith("epoch ")]
+    assert [line.split()[1] for line in epoch_lines] == [f"{e}/5" for e in range(1, 6)]
+
+
+def test_quiet_prints_only_the_summary(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs", epochs=5), "--quiet")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("completed: 5 epochs")
+    assert lines[2].startswith(f"run folder: {only_run(tmp_path / 'runs')}")
+    assert result.stderr == ""
+
+
+def test_two_runs_in_the_same_second_never_overwrite(tmp_path, monkeypatch):
+    class FrozenClock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2026, 1, 2, 3, 4, 5)
+
+    monkeypatch.setattr(runs, "datetime", FrozenClock)
+    cfg = tiny_config(tmp_path / "runs")
+    assert train(tmp_path, cfg).exit_code == 0
+    first = only_run(tmp_path / "runs")
+    first_metrics = (first / "metrics.csv").read_text()
+    assert train(tmp_path, cfg, "--set", "seed=1").exit_code == 0
+    assert [path.name for path in run_dirs(tmp_path / "runs")] == [
+        "20260102-030405", "20260102-030405-1",
+    ]
+    assert (first / "metrics.csv").read_text() == first_metrics
+    assert config.load(first / "config.yaml").seed == 0
+
+
+def test_same_config_and_seed_give_identical_metrics(tmp_path):
+    cfg = tiny_config(tmp_path / "runs", epochs=4)
+    assert train(tmp_path, cfg).exit_code == 0
+    assert train(tmp_path, cfg).exit_code == 0
+    first, second = run_dirs(tmp_path / "runs")
+    assert metrics_without_seconds(first) == metrics_without_seconds(second)
+    other_seed = train(tmp_path, cfg, "--set", "seed=3", "--out", tmp_path / "seed3")
+    assert other_seed.exit_code == 0
+    assert metrics_without_seconds(only_run(tmp_path / "seed3")) != metrics_without_seconds(first)
+
+
+# --- train --resume --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def resumed_pair(tmp_path_factory) -> tuple[Path, Path]:
+    """(a 6-epoch run, a 2-epoch run resumed to 6 epochs) of the same config."""
+    base = tmp_path_factory.mktemp("resume")
+    full = train(base, tiny_config(base / "full", epochs=6), name="full.json")
+    assert full.exit_code == 0, full.output
+    part = train(base, tiny_config(base / "part", epochs=2), name="part.json")
+    assert part.exit_code == 0, part.output
+    resumed_dir = only_run(base / "part")
+    resumed = invoke("train", "--resume", resumed_dir, "--set", "train.epochs=6")
+    assert resumed.exit_code == 0, resumed.output
+    assert run_dirs(base / "part") == [resumed_dir]  # continued in place
+    return only_run(base / "full"), resumed_dir
+
+
+def _rows_without_seconds(run_dir: Path) -> list[dict[str, float]]:
+    rows = runs.read_metrics(run_dir / "metrics.csv")
+    return [{k: (None if np.isnan(v) else v) for k, v in row.items() if k != "seconds"}
+            for row in rows]
+
+
+def test_resume_matches_an_uninterrupted_run(resumed_pair):
+    full_dir, resumed_dir = resumed_pair
+    for name in ("best.npz", "last.npz"):
+        expected = runs.read_npz(full_dir / name)
+        actual = runs.read_npz(resumed_dir / name)
+        assert set(actual) == set(expected)
+        for key in ("W1", "b1", "W2", "b2", "params/W1", "params/b1", "params/W2", "params/b2"):
+            if key in expected:
+                assert np.array_equal(actual[key], expected[key]), (name, key)
+    assert _rows_without_seconds(resumed_dir) == _rows_without_seconds(full_dir)
+    assert [row["epoch"] for row in _rows_without_seconds(resumed_dir)] == list(range(7))
+    assert summary(resumed_dir)["status"] == "completed"
+    assert summary(resumed_dir)["epochs_completed"] == 6
+    history = json.loads((resumed_dir / "history.json").read_text())
+    assert history == json.loads((full_dir / "history.json").read_text())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="resume rewrites the earlier metrics.csv rows as floats (epoch 0.0, train_loss nan, "
+    "0.5 for 0.500000): the file differs from an uninterrupted run's",
+)
+def test_resume_metrics_csv_text_matches_an_uninterrupted_run(resumed_pair):
+    full_dir, resumed_dir = resumed_pair
+    assert metrics_without_seconds(resumed_dir) == metrics_without_seconds(full_dir)
+
+
+def test_resume_refuses_a_changed_key(spiral_run):
+    before = (spiral_run / "metrics.csv").read_text()
+    result = invoke("train", "--resume", spiral_run, "--set", "model.reg=0.5")
+    line = assert_one_line_error(result, "model.reg", str(spiral_run))
+    assert "train.epochs" in line  # says what may change
+    assert (spiral_run / "metrics.csv").read_text() == before
+
+
+def test_resume_refuses_out(spiral_run, tmp_path):
+    result = invoke("train", "--resume", spiral_run, "--out", tmp_path)
+    assert_one_line_error(result, "--out")
+
+
+def test_resume_of_a_folder_that_is_not_a_run(tmp_path):
+    (tmp_path / "notarun").mkdir()
+    result = invoke("train", "--resume", tmp_path / "notarun")
+    assert_one_line_error(result, str(tmp_path / "notarun"), "not a nettrainer run folder")
+
+
+# --- Ctrl-C and divergence ---------------------------------------------------------------
+
+
+def _wait_for_rows(metrics: Path, rows: int, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "training ended before it was interrupted"
+        if metrics.exists() and len(metrics.read_text().splitlines()) >= rows + 1:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"{metrics} did not get {rows} rows within {timeout} s")
+
+
+def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
+    cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs", epochs=100000))
+    stdout_path, stderr_path = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nettrainer", "train", str(cfg_path)],
+            stdout=stdout, stderr=stderr, cwd=tmp_path,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not run_dirs(tmp_path / "runs") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            run_dir = only_run(tmp_path / "runs")
+            _wait_for_rows(run_dir / "metrics.csv", 3, process, timeout=30)
+            process.send_signal(signal.SIGINT)
+            code = process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    err = stderr_path.read_text()
+    assert code == 130, err
+    assert f"resume with: nettrainer train --resume {run_dir}" in err
+    assert "Traceback" not in err
+    state = runs.load_state(run_dir / "last.npz")
+    done = summary(run_dir)
+    assert done["status"] == "interrupted"
+    assert 2 <= done["epochs_completed"] < 100000
+    assert state["params"]["W1"].shape == (2, 10)
+    rows = runs.read_metrics(run_dir / "metrics.csv")
+    assert rows[-1]["epoch"] == done["epochs_completed"]
+    target = done["epochs_completed"] + 2
+    resumed = invoke("train", "--resume", run_dir, "--set", f"train.epochs={target}")
+    assert resumed.exit_code == 0, resumed.output
+    assert summary(run_dir)["status"] == "completed"
+    assert [row["epoch"] for row in runs.read_metrics(run_dir / "metrics.csv")] == list(
+        range(target + 1)
+    )
+
+
+def test_divergence_exits_3_with_one_line_and_keeps_metrics(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs"), "--set", "train.learning_rate=1e30")
+    line = assert_one_line_error(result, "diverged", "learning rate", code=3)
+    assert "train.learning_rate" in line
+    run_dir = only_run(tmp_path / "runs")
+    assert (run_dir / "metrics.csv").read_text().startswith("epoch,iteration,")
+    assert summary(run_dir)["status"] == "diverged"
+
+
+# --- train: user errors ------------------------------------------------------------------
+
+
+def _no_run_left(tmp_path: Path) -> None:
+    assert not (tmp_path / "runs").exists() or run_dirs(tmp_path / "runs") == []
+
+
+def test_missing_config_file(tmp_path):
+    result = invoke("train", tmp_path / "absent.yaml")
+    assert_one_line_error(result, str(tmp_path / "absent.yaml"), "no such file")
+    _no_run_left(tmp_path)
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"name: tiny\noutput:\n  dir: {tmp_path / 'runs'}\ntrain: [1, 2\n")
+    result = invoke("train", path)
+    assert_one_line_error(result, str(path), "invalid YAML", "line")
+    _no_run_left(tmp_path)
+
+
+def test_unknown_key_suggests_the_closest(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs", train={"learning_rte": 0.5}))
+    assert_one_line_error(result, "train.learning_rte", "did you mean train.learning_rate?")
+    _no_run_left(tmp_path)
+
+
+def test_unknown_key_in_set_suggests_the_closest(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs"), "--set", "train.learning_rte=0.5")
+    assert_one_line_error(result, "did you mean train.learning_rate?")
+    _no_run_left(tmp_path)
+
+
+def test_wrong_type(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs"), "--set", "train.epochs=ten")
+    assert_one_line_error(result, "train.epochs", "integer", "ten")
+    _no_run_left(tmp_path)
+
+
+def test_out_of_range_value(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs", train={"learning_rate": -0.1}))
+    assert_one_line_error(result, "train.learning_rate must be a number > 0", "-0.1")
+    _no_run_left(tmp_path)
+
+
+def test_unknown_optimizer_lists_choices(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs"), "--set", "train.optimizer=adagrad")
+    assert_one_line_error(
+        result, "train.optimizer", "adagrad", "sgd", "sgd_momentum", "rmsprop", "adam"
+    )
+    _no_run_left(tmp_path)
+
+
+def test_set_without_equals(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs"), "--set", "train.epochs")
+    assert_one_line_error(result, "--set train.epochs", "KEY=VALUE")
+    _no_run_left(tmp_path)
+
+
+def test_train_needs_config_or_resume(tmp_path):
+    result = invoke("train")
+    assert_one_line_error(result, "CONFIG")
+
+
+def test_missing_data_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cfg = tiny_config(tmp_path / "runs", data={"name": "npz", "path": "missing.npz"})
+    result = train(tmp_path, cfg)
+    assert_one_line_error(result, "missing.npz")
+    _no_run_left(tmp_path)
+
+
+# --- gradcheck ---------------------------------------------------------------------------
+
+
+def _table_rows(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.endswith(("PASS", "FAIL"))]
+
+
+def test_gradcheck_passes(tmp_path):
+    result = invoke("gradcheck")
+    assert result.exit_code == 0, result.output
+    rows = _table_rows(result.stdout)
+    assert rows and all(row.endswith("PASS") for row in rows)
+    assert any(row.startswith("relu_backward") for row in rows)
+    assert result.stdout.splitlines()[-1] == f"{len(rows)} passed, 0 failed"
+
+
+def _check_config(tmp_path: Path, cfg_path: Path) -> None:
+    base = _table_rows(invoke("gradcheck").stdout)
+    result = invoke("gradcheck", "--config", cfg_path)
+    assert result.exit_code == 0, result.output
+    rows = _table_rows(result.stdout)
+    extra = [row for row in rows if row.startswith("tiny: ")]
+    assert {row.split()[-4] for row in extra} == {"W1", "b1", "W2", "b2"}
+    assert len(rows) == len(base) + len(extra)
+    assert result.stdout.splitlines()[-1] == f"{len(rows)} passed, 0 failed"
+
+
+def test_gradcheck_config_adds_configured_model_rows(tmp_path):
+    data = {"name": "npz", "path": str(write_blobs(tmp_path / "blobs.npz"))}
+    _check_config(tmp_path, write_config(tmp_path / "cfg.json", tiny_config(tmp_path, data=data)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gradcheck --config on spiral data fails on correct gradients: the first 5 spiral "
+    "points lie near the origin and b1=0, so pre-activations (~1e-5) straddle the ReLU kink",
+)
+def test_gradcheck_config_on_spiral_passes(tmp_path):
+    _check_config(tmp_path, write_config(tmp_path / "cfg.json", tiny_config(tmp_path)))
+
+
+def test_gradcheck_failure_exits_1(monkeypatch):
+    from nettrainer import layers
+
+    correct = layers.relu_backward
+    monkeypatch.setattr(layers, "relu_backward", lambda dout, cache: 2.0 * correct(dout, cache))
+    result = invoke("gradcheck")
+    assert result.exit_code == 1, result.output
+    failed = [row for row in _table_rows(result.stdout) if row.endswith("FAIL")]
+    assert any(row.startswith("relu_backward") for row in failed)
+    passed = len(_table_rows(result.stdout)) - len(failed)
+    assert result.stdout.splitlines()[-1] == f"{passed} passed, {len(failed)} failed"
+
+
+# --- plot --------------------------------------------------------------------------------
+
+
+def test_plot_one_run_writes_curves_png(spiral_run):
+    (spiral_run / "curves.png").unlink()
+    result = invoke("plot", spiral_run)
+    assert result.exit_code == 0, result.output
+    assert (spiral_run / "curves.png").read_bytes()[:8] == PNG_MAGIC
+    assert str(spiral_run / "curves.png") in result.stdout
+
+
+def test_plot_two_runs_to_svg(spiral_run, npz_run, tmp_path):
+    out = tmp_path / "both.svg"
+    result = invoke("plot", spiral_run, npz_run, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert b"<svg" in out.read_bytes()[:1000]
+
+
+def test_plot_folder_that_is_not_a_run(tmp_path):
+    result = invoke("plot", tmp_path)
+    assert_one_line_error(result, str(tmp_path), "not a nettrainer run folder")
+
+
+def test_plot_unsupported_extension(spiral_run, tmp_path):
+    result = invoke("plot", spiral_run, "--out", tmp_path / "curves.txt")
+    assert_one_line_error(result, ".txt")
+    assert not (tmp_path / "curves.txt").exists()
+
+
+# --- evaluate ----------------------------------------------------------------------------
+
+
+def _confusion(output: str) -> np.ndarray:
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("confusion matrix")) + 3
+    return np.array([[int(cell) for cell in line.split()[-3:]] for line in lines[start:start + 3]])
+
+
+@pytest.mark.parametrize(
+    ("args", "split", "size", "checkpoint"),
+    [((), "test", 30, "best"), (("--split", "val"), "val", 6, "best"),
+     (("--checkpoint", "last"), "test", 30, "last")],
+)
+def test_evaluate_report(npz_run, args, split, size, checkpoint):
+    result = invoke("evaluate", npz_run, *args)
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    match = re.fullmatch(rf"{split} accuracy \({checkpoint} params\): ([\d.]+)% of {size} examples",
+                         first)
+    assert match, first
+    matrix = _confusion(result.stdout)
+    assert matrix.shape == (3, 3)
+    assert matrix.sum() == size
+    assert float(match.group(1)) == pytest.approx(100 * np.trace(matrix) / size, abs=0.01)
+    assert "class" in result.stdout and "accuracy" in result.stdout
+
+
+def test_evaluate_test_accuracy_matches_summary(npz_run):
+    result = invoke("evaluate", npz_run)
+    matrix = _confusion(result.stdout)
+    assert summary(npz_run)["test_acc"] == pytest.approx(np.trace(matrix) / matrix.sum())
+
+
+def test_evaluate_plot_writes_confusion_png(npz_run):
+    result = invoke("evaluate", npz_run, "--plot")
+    assert result.exit_code == 0, result.output
+    assert (npz_run / "confusion.png").read_bytes()[:8] == PNG_MAGIC
+
+
+def test_evaluate_without_test_split(spiral_run):
+    result = invoke("evaluate", spiral_run)
+    assert_one_line_error(result, "no test split", "--split val")
+
+
+# --- help, version, python -m ------------------------------------------------------------
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [(), ("train",), ("gradcheck",), ("plot",), ("evaluate",), ("data",),
+     ("data", "fetch"), ("data", "info")],
+)
+def test_help_has_an_example(command):
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.stdout
+
+
+def test_python_dash_m_help():
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-m", "nettrainer", "--help"],
+        capture_output=True, text=True, timeout=60, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout
+    assert "train" in result.stdout and "evaluate" in result.stdout

@@ -1,0 +1,175 @@
+"""Tests of nettrainer.runs: atomic writes, solver-state files, run folders and metric logs."""
+
+import math
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from nettrainer import runs
+from nettrainer.errors import CheckpointError
+
+NOW = datetime(2026, 1, 2, 3, 4, 5)
+STAMP = "20260102-030405"
+
+
+def test_atomic_write_failure_keeps_previous_file_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "metrics.csv"
+    target.write_text("previous\n")
+
+    def half_then_fail(handle):
+        handle.write("half of the new cont")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        runs.atomic_write(target, half_then_fail)
+    assert target.read_text() == "previous\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["metrics.csv"]
+
+
+def test_atomic_write_replaces_content_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "a.bin"
+    target.write_bytes(b"old")
+    runs.atomic_write(target, lambda handle: handle.write(b"new"), mode="wb")
+    assert target.read_bytes() == b"new"
+    assert [path.name for path in tmp_path.iterdir()] == ["a.bin"]
+
+
+def _assert_same_tree(actual, expected, where="state"):
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), where
+        assert set(actual) == set(expected), where
+        for key in expected:
+            _assert_same_tree(actual[key], expected[key], f"{where}/{key}")
+    elif isinstance(expected, np.ndarray):
+        assert isinstance(actual, np.ndarray), where
+        assert actual.dtype == expected.dtype, where
+        assert np.array_equal(actual, expected), where
+    else:
+        assert type(actual) is type(expected), where
+        assert actual == expected, where
+
+
+def test_save_state_load_state_round_trip(tmp_path):
+    rng = np.random.default_rng(7)
+    state = {
+        "params": {
+            "W1": rng.standard_normal((2, 3)),
+            "b1": np.zeros(3, dtype=np.float32),
+        },
+        "optim": {"W1": {"velocity": rng.standard_normal((2, 3)), "t": 4, "lr": 0.5}},
+        "labels": np.arange(5, dtype=np.int64),
+        "epoch": 12,
+        "learning_rate": 0.012345678901234567,
+        "patience": None,
+        "update_rule": "sgd_momentum",
+        "loss_history": [2.5, 1.25, 0.125],
+        "rng": np.random.default_rng(123).bit_generator.state,
+    }
+    assert state["rng"]["state"]["state"] > 2**64  # a big Python int, beyond int64
+    path = tmp_path / "last.npz"
+    runs.save_state(path, state)
+    _assert_same_tree(runs.load_state(path), state)
+    restored = np.random.Generator(np.random.PCG64())
+    restored.bit_generator.state = runs.load_state(path)["rng"]
+    assert restored.random() == np.random.default_rng(123).random()
+
+
+@pytest.mark.xfail(
+    strict=True, reason="save_state drops empty nested dicts: load_state returns them missing"
+)
+def test_save_state_keeps_empty_nested_dict(tmp_path):
+    path = tmp_path / "last.npz"
+    runs.save_state(path, {"optim_configs": {"W1": {}}, "epoch": 1})
+    assert runs.load_state(path) == {"optim_configs": {"W1": {}}, "epoch": 1}
+
+
+def test_load_state_of_plain_npz_is_checkpoint_error(tmp_path):
+    path = tmp_path / "best.npz"
+    runs.write_npz(path, {"W1": np.ones(2)})
+    with pytest.raises(CheckpointError, match="not a nettrainer solver state"):
+        runs.load_state(path)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="read_npz lets zipfile.BadZipFile escape (it catches only OSError/ValueError/EOFError)",
+)
+def test_read_npz_truncated_file_is_checkpoint_error(tmp_path):
+    path = tmp_path / "last.npz"
+    runs.write_npz(path, {"W1": np.arange(1000.0), "b1": np.arange(10.0)})
+    assert np.array_equal(runs.read_npz(path)["W1"], np.arange(1000.0))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CheckpointError, match="damaged"):
+        runs.read_npz(path)
+
+
+def test_read_npz_missing_file_is_checkpoint_error(tmp_path):
+    with pytest.raises(CheckpointError, match="no such file"):
+        runs.read_npz(tmp_path / "nothing.npz")
+
+
+def test_new_run_dir_never_reuses_a_folder(tmp_path):
+    made = [runs.new_run_dir(tmp_path, "spiral", now=NOW) for _ in range(3)]
+    assert [path.name for path in made] == [STAMP, f"{STAMP}-1", f"{STAMP}-2"]
+    assert all(path.parent == tmp_path / "spiral" and path.is_dir() for path in made)
+    assert all(not any(path.iterdir()) for path in made)
+
+
+def test_new_run_dir_skips_existing_folder_with_content(tmp_path):
+    existing = tmp_path / "spiral" / STAMP
+    existing.mkdir(parents=True)
+    (existing / "config.yaml").write_text("name: spiral\n")
+    fresh = runs.new_run_dir(tmp_path, "spiral", now=NOW)
+    assert fresh != existing
+    assert (existing / "config.yaml").read_text() == "name: spiral\n"
+
+
+def test_check_run_dir_accepts_a_run_folder(tmp_path):
+    (tmp_path / "config.yaml").write_text("name: spiral\n")
+    (tmp_path / "history.json").write_text("{}")
+    assert runs.check_run_dir(tmp_path) == tmp_path
+
+
+def test_check_run_dir_missing_folder(tmp_path):
+    with pytest.raises(CheckpointError, match="no such run folder"):
+        runs.check_run_dir(tmp_path / "absent")
+
+
+def test_check_run_dir_file_is_not_a_run(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("name: spiral\n")
+    with pytest.raises(CheckpointError, match="no such run folder"):
+        runs.check_run_dir(path)
+
+
+def test_check_run_dir_names_missing_markers(tmp_path):
+    (tmp_path / "config.yaml").write_text("name: spiral\n")
+    missing = r"not a nettrainer run folder \(missing history.json\)"
+    with pytest.raises(CheckpointError, match=missing):
+        runs.check_run_dir(tmp_path)
+
+
+def test_metrics_csv_read_metrics_round_trip(tmp_path):
+    rows = [
+        {"epoch": 0, "iteration": 0, "learning_rate": "1", "train_loss": "",
+         "train_acc": "0.333333", "val_acc": "0.25", "seconds": 0.0},
+        {"epoch": 1, "iteration": 9, "learning_rate": "0.95", "train_loss": "1.098612",
+         "train_acc": "0.5", "val_acc": "0.5", "seconds": 0.123},
+    ]
+    text = runs.metrics_csv(rows)
+    assert text.splitlines()[0] == ",".join(runs.METRIC_COLUMNS)
+    path = tmp_path / "metrics.csv"
+    path.write_text(text)
+    read = runs.read_metrics(path)
+    assert len(read) == 2
+    assert math.isnan(read[0]["train_loss"])
+    assert {k: v for k, v in read[0].items() if k != "train_loss"} == {
+        "epoch": 0.0, "iteration": 0.0, "learning_rate": 1.0, "train_acc": 0.333333,
+        "val_acc": 0.25, "seconds": 0.0,
+    }
+    assert read[1] == {
+        "epoch": 1.0, "iteration": 9.0, "learning_rate": 0.95, "train_loss": 1.098612,
+        "train_acc": 0.5, "val_acc": 0.5, "seconds": 0.123,
+    }
