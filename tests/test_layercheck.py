@@ -211,3 +211,100 @@ def test_check_user_code_from_a_module_and_shape_count():
         layercheck.check_user_code(None, None, ["4,5"])
     with pytest.raises(ConfigError, match="--loss takes one --shape N,C"):
         layercheck.check_user_code(None, "nettrainer.layers:softmax_loss", ["4,5,6"])
+
+
+# The command line: nettrainer gradcheck --layer / --loss on a file written into tmp_path.
+
+MY_LAYERS = '''
+import numpy as np
+
+
+def affine_forward(x, w, b):
+    return x @ w + b, (x, w)
+
+
+def affine_backward(dout, cache):
+    x, w = cache
+    return dout @ w.T, x.T @ dout, dout.sum(axis=0)
+
+
+def relu_forward(x):
+    return np.maximum(x, 0), x
+
+
+def relu_backward(dout, cache):
+    return dout  # forgot the mask
+
+
+def softmax_loss(x, y):
+    p = np.exp(x - x.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    n = x.shape[0]
+    loss = -np.log(p[np.arange(n), y]).mean()
+    p[np.arange(n), y] -= 1
+    return loss, p  # forgot / n
+
+
+def exploding_forward(x):
+    raise RuntimeError("not written yet")
+'''
+
+
+@pytest.fixture
+def my_layers(tmp_path):
+    path = tmp_path / "my_layers.py"
+    path.write_text(MY_LAYERS)
+    return path
+
+
+def gradcheck(*args):
+    from click.testing import CliRunner
+
+    from nettrainer.cli import cli
+
+    return CliRunner().invoke(cli, ["gradcheck", *map(str, args)])
+
+
+def test_cli_layer_pass(my_layers):
+    result = gradcheck("--layer", f"{my_layers}:affine_forward:affine_backward",
+                       "--shape", "4,5", "--shape", "5,3", "--shape", "3")
+    assert result.exit_code == 0, result.output
+    assert "affine_backward  dw" in result.output and "FAIL" not in result.output
+    assert result.output.rstrip().endswith("3 passed, 0 failed")
+
+
+def test_cli_layer_fail_prints_the_hint(my_layers):
+    result = gradcheck("--layer", f"{my_layers}:relu_forward:relu_backward", "--shape", "4,5")
+    assert result.exit_code == 1
+    assert "FAIL" in result.output
+    assert "hint: nonzero where the numeric gradient is zero" in result.output
+    assert "0 passed, 1 failed" in result.output
+
+
+def test_cli_loss_pass_and_fail(my_layers):
+    ok = gradcheck("--loss", "nettrainer.layers:softmax_loss", "--shape", "6,3")
+    assert ok.exit_code == 0, ok.output
+    bad = gradcheck("--loss", f"{my_layers}:softmax_loss")
+    assert bad.exit_code == 1
+    assert "off by a factor of N=5: a missing or extra 1/N" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--layer", "{}:affine_forward:affine_backwards", "--shape", "4,5"],
+         "has no function 'affine_backwards'; it defines: affine_backward, affine_forward"),
+        (["--layer", "nope/none.py:f:b", "--shape", "4"], "no such file: nope/none.py"),
+        (["--layer", "{}:affine_forward:affine_backward", "--shape", "4x5"], "--shape must be"),
+        (["--layer", "{}:affine_forward:affine_backward", "--shape", "4,5"], "takes 3 input(s)"),
+        (["--layer", "{}:affine_forward:affine_backward"], "give one --shape per input"),
+        (["--shape", "4,5"], "give exactly one of --layer"),
+        (["--layer", "{}:exploding_forward:relu_backward", "--shape", "3"],
+         "RuntimeError: not written yet (my_layers.py line"),
+    ],
+)
+def test_cli_bad_spec_is_one_line_exit_2(my_layers, args, message):
+    result = gradcheck(*(a.format(my_layers) for a in args))
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert result.output.startswith("error: ") and result.output.count("\n") == 1
