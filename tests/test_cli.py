@@ -129,9 +129,11 @@ def npz_run(tmp_path_factory) -> Path:
 
 def test_train_writes_complete_run_folder(tmp_path):
     before = datetime.now().replace(microsecond=0)
-    result = train(tmp_path, tiny_config(tmp_path / "runs", epochs=4))
+    cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs", epochs=4))
+    result = invoke("train", cfg_path)
     assert result.exit_code == 0, result.output
     run_dir = only_run(tmp_path / "runs")
+    assert config.load(run_dir / "config.yaml") == config.load(cfg_path)
     assert run_dir.parent == tmp_path / "runs" / "tiny"
     assert STAMP_RE.fullmatch(run_dir.name)
     assert datetime.strptime(run_dir.name[:15], "%Y%m%d-%H%M%S") >= before
@@ -151,13 +153,6 @@ def test_train_writes_complete_run_folder(tmp_path):
     assert str(run_dir) in result.stdout
 
 
-def test_train_saved_config_loads_back_to_the_same_config(tmp_path):
-    cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs"))
-    assert invoke("train", cfg_path).exit_code == 0
-    saved = config.load(only_run(tmp_path / "runs") / "config.yaml")
-    assert saved == config.load(cfg_path)
-
-
 def test_print_config_prints_yaml_and_creates_no_run(tmp_path):
     cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs"))
     result = invoke("train", cfg_path, "--print-config", "--set", "model.reg=0.25")
@@ -169,23 +164,17 @@ def test_print_config_prints_yaml_and_creates_no_run(tmp_path):
     assert not (tmp_path / "runs").exists()
 
 
-def test_set_override_is_saved_in_config_yaml(tmp_path):
+def test_set_and_out_are_applied_and_saved(tmp_path):
     result = train(
         tmp_path, tiny_config(tmp_path / "runs"),
-        "--set", "train.learning_rate=0.5", "--set", "model.reg=0.01",
+        "--set", "train.learning_rate=0.5", "--set", "model.reg=0.01", "--out", tmp_path / "other",
     )
     assert result.exit_code == 0, result.output
-    saved = config.load(only_run(tmp_path / "runs") / "config.yaml")
+    assert not (tmp_path / "runs").exists()
+    saved = config.load(only_run(tmp_path / "other") / "config.yaml")
     assert saved.train.learning_rate == 0.5
     assert saved.model.reg == 0.01
-
-
-def test_out_option_sets_the_runs_folder(tmp_path):
-    result = train(tmp_path, tiny_config(tmp_path / "runs"), "--out", tmp_path / "elsewhere")
-    assert result.exit_code == 0, result.output
-    assert not (tmp_path / "runs").exists()
-    run_dir = only_run(tmp_path / "elsewhere")
-    assert config.load(run_dir / "config.yaml").output.dir == str(tmp_path / "elsewhere")
+    assert saved.output.dir == str(tmp_path / "other")
 
 
 def test_plain_output_has_one_line_per_epoch_and_no_control_codes(tmp_path):
@@ -207,34 +196,44 @@ def test_quiet_prints_only_the_summary(tmp_path):
     assert result.stderr == ""
 
 
-def test_two_runs_in_the_same_second_never_overwrite(tmp_path, monkeypatch):
-    class FrozenClock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return cls(2026, 1, 2, 3, 4, 5)
+class FrozenClock(datetime):
+    """A clock stopped at 2026-01-02 03:04:05, so that two runs start in the same second."""
 
-    monkeypatch.setattr(runs, "datetime", FrozenClock)
-    cfg = tiny_config(tmp_path / "runs")
-    assert train(tmp_path, cfg).exit_code == 0
-    first = only_run(tmp_path / "runs")
-    first_metrics = (first / "metrics.csv").read_text()
-    assert train(tmp_path, cfg, "--set", "seed=1").exit_code == 0
-    assert [path.name for path in run_dirs(tmp_path / "runs")] == [
-        "20260102-030405", "20260102-030405-1",
-    ]
-    assert (first / "metrics.csv").read_text() == first_metrics
-    assert config.load(first / "config.yaml").seed == 0
+    @classmethod
+    def now(cls, tz=None):
+        return cls(2026, 1, 2, 3, 4, 5)
 
 
-def test_same_config_and_seed_give_identical_metrics(tmp_path):
-    cfg = tiny_config(tmp_path / "runs", epochs=4)
-    assert train(tmp_path, cfg).exit_code == 0
-    assert train(tmp_path, cfg).exit_code == 0
-    first, second = run_dirs(tmp_path / "runs")
+@pytest.fixture(scope="module")
+def twin_runs(tmp_path_factory) -> tuple[Path, Path]:
+    """Two runs of the same config, started (by the frozen clock) in the same second."""
+    base = tmp_path_factory.mktemp("twins")
+    cfg = tiny_config(base / "runs", epochs=4)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runs, "datetime", FrozenClock)
+        assert train(base, cfg).exit_code == 0
+        first = only_run(base / "runs")
+        (base / "first-metrics.csv").write_text((first / "metrics.csv").read_text())
+        assert train(base, cfg).exit_code == 0
+    return tuple(run_dirs(base / "runs"))
+
+
+def test_two_runs_in_the_same_second_never_overwrite(twin_runs):
+    first, second = twin_runs
+    assert (first.name, second.name) == ("20260102-030405", "20260102-030405-1")
+    assert (first / "metrics.csv").read_text() == (
+        first.parents[2] / "first-metrics.csv"
+    ).read_text()
+    assert sorted(path.name for path in second.iterdir()) == sorted(RUN_FILES)
+
+
+def test_same_config_and_seed_give_identical_metrics(twin_runs, tmp_path):
+    first, second = twin_runs
     assert metrics_without_seconds(first) == metrics_without_seconds(second)
-    other_seed = train(tmp_path, cfg, "--set", "seed=3", "--out", tmp_path / "seed3")
+    cfg_path = first.parents[2] / "cfg.json"
+    other_seed = invoke("train", cfg_path, "--set", "seed=3", "--out", tmp_path)
     assert other_seed.exit_code == 0
-    assert metrics_without_seconds(only_run(tmp_path / "seed3")) != metrics_without_seconds(first)
+    assert metrics_without_seconds(only_run(tmp_path)) != metrics_without_seconds(first)
 
 
 # --- train --resume --------------------------------------------------------------------
