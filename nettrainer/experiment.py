@@ -74,9 +74,18 @@ def dataset_info(dataset: Dataset) -> dict[str, Any]:
 
 
 def check_configured_model(cfg: config.Config, seed: int, h: float) -> list[CheckResult]:
-    """Gradient-check the configured hidden size and reg on a few examples of its data."""
+    """Gradient-check the configured hidden size and reg on a few random examples of its data.
+
+    Random rows rather than the first ones: a data set stored in order (the
+    spiral starts every arm at the origin) would put every ReLU input next to
+    the kink, where centred differences are meaningless.
+    """
     dataset = load_dataset(cfg)
-    X, y = dataset.X_train[:GRADCHECK_EXAMPLES], dataset.y_train[:GRADCHECK_EXAMPLES]
+    rows = np.random.default_rng(seed).choice(
+        dataset.X_train.shape[0], size=min(GRADCHECK_EXAMPLES, dataset.X_train.shape[0]),
+        replace=False,
+    )
+    X, y = dataset.X_train[rows], dataset.y_train[rows]
     results = check_model(
         hidden_size=cfg.model.hidden_size,
         num_classes=dataset.num_classes,
@@ -146,8 +155,18 @@ class RunFolderWriter:
     def __init__(self, run_dir: Path, rows: list[dict[str, Any]]):
         self.run_dir = run_dir
         self.rows = rows
-        self.seconds_before = rows[-1]["seconds"] if rows else 0.0
+        self.seconds_before = 0.0
         self.started = time.perf_counter()
+
+    def resume_rows(self, solver: Solver, saved: list[dict[str, float]]) -> None:
+        """Rebuild the rows of the epochs a resumed solver has done, keeping their times.
+
+        Rows are recomputed from the solver's histories, so a resumed run's
+        ``metrics.csv`` is the same text as an uninterrupted run's.
+        """
+        seconds = [row["seconds"] for row in saved[: solver.epoch + 1]]
+        self.rows[:] = [metrics_row(solver, epoch, s) for epoch, s in enumerate(seconds)]
+        self.seconds_before = seconds[-1] if seconds else 0.0
 
     @property
     def seconds(self) -> float:
@@ -236,12 +255,11 @@ def train_run(
         the files of its last complete epoch (the last good checkpoint).
     """
     model = build_model(cfg, dataset)
-    rows = runs.read_metrics(run_dir / "metrics.csv") if resume else []
-    writer = RunFolderWriter(run_dir, rows)
+    writer = RunFolderWriter(run_dir, [])
     solver = build_solver(cfg, model, dataset, callbacks=(writer, *callbacks))
     if resume:
         solver.load_state_dict(runs.load_state(run_dir / "last.npz"))
-        del rows[solver.epoch + 1 :]
+        writer.resume_rows(solver, runs.read_metrics(run_dir / "metrics.csv"))
     started_iteration, error = solver.iteration, None
     try:
         solver.train()

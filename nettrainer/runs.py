@@ -19,6 +19,7 @@ import io
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -87,7 +88,7 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
             return {key: archive[key] for key in archive.files}
     except FileNotFoundError:
         raise CheckpointError(f"{path}: no such file; is this a complete run folder?") from None
-    except (OSError, ValueError, EOFError) as error:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         raise CheckpointError(f"{path}: cannot be read ({error}); the file is damaged") from None
 
 
@@ -115,7 +116,7 @@ def new_run_dir(output_dir: Path, name: str, now: datetime | None = None) -> Pat
 def _flatten(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
     for key, value in tree.items():
         path = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and value:
             yield from _flatten(value, path + "/")
         else:
             yield path, value

@@ -144,16 +144,7 @@ def test_a_state_for_other_data_is_refused(tmp_path):
              preprocess_state={"mean": np.zeros(784)})
 
 
-BLOBS_BUG = (
-    "spiral.make_blobs calls rng.standard_normal(y.size, 2); a Generator needs the shape as one "
-    "tuple, (y.size, 2) -- fix in nettrainer/data/spiral.py"
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["spiral", pytest.param("blobs", marks=pytest.mark.xfail(strict=True, reason=BLOBS_BUG))],
-)
+@pytest.mark.parametrize("name", ["spiral", "blobs"])
 def test_generated_data_is_seeded_and_has_no_test_split(name):
     spec = Spec(name=name, points_per_class=50, num_classes=4)
     a = load(spec, seed=5, dtype=np.float64)

@@ -75,9 +75,6 @@ def test_save_state_load_state_round_trip(tmp_path):
     assert restored.random() == np.random.default_rng(123).random()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="save_state drops empty nested dicts: load_state returns them missing"
-)
 def test_save_state_keeps_empty_nested_dict(tmp_path):
     path = tmp_path / "last.npz"
     runs.save_state(path, {"optim_configs": {"W1": {}}, "epoch": 1})
@@ -91,10 +88,6 @@ def test_load_state_of_plain_npz_is_checkpoint_error(tmp_path):
         runs.load_state(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_npz lets zipfile.BadZipFile escape (it catches only OSError/ValueError/EOFError)",
-)
 def test_read_npz_truncated_file_is_checkpoint_error(tmp_path):
     path = tmp_path / "last.npz"
     runs.write_npz(path, {"W1": np.arange(1000.0), "b1": np.arange(10.0)})
