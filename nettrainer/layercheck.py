@@ -11,6 +11,7 @@ loads ``PATH_OR_MODULE:FUNCTION`` specs and builds random inputs from shapes.
 import importlib
 import importlib.util
 import inspect
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -325,9 +326,13 @@ def _import(where: str, option: str) -> object:
         path = Path(where)
         if not path.is_file():
             raise ConfigError(f"{option}: no such file: {where}")
-        spec = importlib.util.spec_from_file_location(f"nettrainer_user_{path.stem}", path)
+        spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        sys.path.insert(0, str(path.resolve().parent))  # so it can import its sibling files
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.path.remove(str(path.resolve().parent))
         return module
     except ConfigError:
         raise
@@ -339,7 +344,11 @@ def _import(where: str, option: str) -> object:
 
 
 def _one_line(error: Exception) -> str:
-    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    """Describe the error and the innermost line of the learner's own code that raised it."""
+    library = (str(Path(__file__).parent), str(Path(np.__file__).parent), "<frozen ")
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if not f.filename.startswith(library)]
+    frame = frames[-1] if frames else None
     place = f" ({Path(frame.filename).name} line {frame.lineno})" if frame else ""
     return f"{type(error).__name__}: {error}{place}"
 

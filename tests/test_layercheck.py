@@ -247,6 +247,10 @@ def softmax_loss(x, y):
 
 def exploding_forward(x):
     raise RuntimeError("not written yet")
+
+
+def mismatched_forward(x):
+    return x @ np.ones((x.shape[1] + 1, 2)), x
 '''
 
 
@@ -281,6 +285,14 @@ def test_cli_layer_fail_prints_the_hint(my_layers):
     assert "0 passed, 1 failed" in result.output
 
 
+def test_cli_layer_file_may_import_its_siblings(tmp_path):
+    (tmp_path / "layer_utils.py").write_text("from nettrainer.layers import *  # noqa\n")
+    (tmp_path / "mine.py").write_text("from layer_utils import relu_forward, relu_backward\n")
+    result = gradcheck("--layer", f"{tmp_path / 'mine.py'}:relu_forward:relu_backward",
+                       "--shape", "3,4")
+    assert result.exit_code == 0, result.output
+
+
 def test_cli_loss_pass_and_fail(my_layers):
     ok = gradcheck("--loss", "nettrainer.layers:softmax_loss", "--shape", "6,3")
     assert ok.exit_code == 0, ok.output
@@ -301,6 +313,8 @@ def test_cli_loss_pass_and_fail(my_layers):
         (["--shape", "4,5"], "give exactly one of --layer"),
         (["--layer", "{}:exploding_forward:relu_backward", "--shape", "3"],
          "RuntimeError: not written yet (my_layers.py line"),
+        (["--layer", "{}:mismatched_forward:relu_backward", "--shape", "3,4"],
+         "ValueError: matmul: Input operand 1 has a mismatch"),
     ],
 )
 def test_cli_bad_spec_is_one_line_exit_2(my_layers, args, message):
