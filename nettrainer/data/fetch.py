@@ -73,7 +73,9 @@ def fetch(
         If ``name`` cannot be fetched.
     FetchError
         If every mirror fails (HTTP error, refused connection, checksum mismatch)
-        or the disk is full; no ``.part`` or partial file is left behind.
+        or the disk is full; no ``.part`` or partial file is left behind. An
+        archive that verified but failed to extract stays, so a retry (after
+        freeing space) does not download it again.
     """
     if name not in SOURCES:
         raise RegistryError(f"cannot fetch {name!r}; choose one of {', '.join(FETCHABLE)}")
