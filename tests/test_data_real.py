@@ -1,5 +1,7 @@
 """The real Fashion-MNIST from Debian's dataset-fashion-mnist, when installed (``real_data``)."""
 
+import gzip
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +24,28 @@ pytestmark = [
 ]
 
 
+# The decompressed files' SHA-256 and sizes, as published in issue 4.
+PUBLISHED = {
+    "train-images-idx3-ubyte.gz": (
+        "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", 47040016),
+    "train-labels-idx1-ubyte.gz": (
+        "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9", 60008),
+    "t10k-images-idx3-ubyte.gz": (
+        "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b", 7840016),
+    "t10k-labels-idx1-ubyte.gz": (
+        "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10008),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_the_installed_files_have_the_published_checksums(name):
+    payload = gzip.decompress((FASHION / name).read_bytes())
+    assert (hashlib.sha256(payload).hexdigest(), len(payload)) == PUBLISHED[name]
+
+
 @pytest.mark.parametrize("remote", SOURCES["fashion-mnist"].files, ids=lambda r: r.filename)
-def test_the_pinned_payload_checksums_match_the_installed_files(remote):
+def test_fetch_pins_the_published_checksums_and_verify_accepts_the_files(remote):
+    assert (remote.algorithm, remote.digest) == ("sha256", PUBLISHED[remote.filename][0])
     assert verify(FASHION / remote.filename, remote) is None
 
 
