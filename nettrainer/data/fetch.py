@@ -159,6 +159,8 @@ def verify(path: Path, remote: Remote) -> str | None:
                 digest.update(block)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         return f"not valid gzip data ({exc})"
+    except OSError as exc:
+        return f"cannot read it back ({exc.strerror})"
     if digest.hexdigest() != remote.digest:
         what = "decompressed data" if remote.of_payload else "file"
         return (
