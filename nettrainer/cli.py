@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from nettrainer import __version__, config, evaluation, experiment, layercheck, reports
+from nettrainer import __version__, config, evaluation, experiment, reports, usercode
 from nettrainer.cli_data import data
 from nettrainer.errors import ConfigError, NettrainerError
 from nettrainer.gradcheck import check_layers, check_model
@@ -136,13 +136,13 @@ def gradcheck(config_path: Path | None, layer: str | None, loss: str | None,
     --shape 4,5 --shape 5,3 --shape 3
     """
     if layer or loss or shapes:
-        results = layercheck.check_user_code(layer, loss, shapes, seed=seed, h=step)
+        results = usercode.check_user_code(layer, loss, shapes, seed=seed, h=step)
     else:
         results = check_layers(seed=seed, h=step) + check_model(seed=seed, h=step)
     if config_path is not None:
         results += experiment.check_configured_model(config.load(config_path), seed, step)
     click.echo(reports.results_table(results))
-    if hints := layercheck.hints_text([r for r in results if hasattr(r, "hint")]):
+    if hints := reports.hints_text([r for r in results if hasattr(r, "hint")]):
         click.echo(hints)
     failed = sum(not result.passed for result in results)
     click.echo(f"{len(results) - failed} passed, {failed} failed")

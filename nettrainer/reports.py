@@ -63,3 +63,17 @@ def evaluation_text(report: dict[str, Any]) -> str:
         "confusion matrix (rows: true class, columns: predicted class index)",
         _table(("true \\ pred", *columns), confusion),
     ])
+
+
+def hints_text(checks: Sequence[Any]) -> str:
+    """Return one line per failed check: the worst entry and the hint, if any."""
+    lines = []
+    for check in checks:
+        if check.passed:
+            continue
+        line = f"{check.name} {check.parameter}: "
+        if check.worst_index is not None:
+            line += (f"worst entry {check.worst_index}: analytic {check.analytic:.6g}, "
+                     f"numeric {check.numeric:.6g}; ")
+        lines.append(line + (f"hint: {check.hint}" if check.hint else "no known pattern"))
+    return "\n".join(lines)

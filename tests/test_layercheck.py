@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nettrainer.gradcheck
-from nettrainer import layercheck, layers
+from nettrainer import layers, reports, usercode
 from nettrainer.errors import ConfigError
 from nettrainer.layercheck import LayerCheck, check_layer, check_loss
 from nettrainer.reports import results_table
@@ -176,7 +176,7 @@ def test_extra_one_over_n_on_a_weight():
 def test_hints_text_lists_only_failures():
     good = check_layer(layers.relu_forward, layers.relu_backward, [np.ones((2, 3))])
     bad = check_layer(layers.relu_forward, broken.relu_backward_no_mask, [-np.ones((2, 3))])
-    text = layercheck.hints_text(good + bad)
+    text = reports.hints_text(good + bad)
     assert text.count("\n") == 0 and text.startswith("relu_backward_no_mask dx: worst entry")
     assert "hint: nonzero where the numeric gradient is zero" in text
 
@@ -192,25 +192,25 @@ def test_hints_text_lists_only_failures():
 )
 def test_bad_specs_are_config_errors(spec, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
-        layercheck.load_functions(spec, 2, "--layer")
+        usercode.load_functions(spec, 2, "--layer")
 
 
 @pytest.mark.parametrize("text", ["4x5", "", "4,0", "4,-1", "a"])
 def test_bad_shapes(text):
     with pytest.raises(ConfigError, match="--shape must be comma-separated integers"):
-        layercheck.parse_shape(text)
+        usercode.parse_shape(text)
 
 
 def test_check_user_code_from_a_module_and_shape_count():
     spec = "nettrainer.layers:affine_forward:affine_backward"
-    checks = layercheck.check_user_code(spec, None, ["4,5", "5,3", "3"])
+    checks = usercode.check_user_code(spec, None, ["4,5", "5,3", "3"])
     assert [c.parameter for c in checks] == ["dx", "dw", "db"] and all(c.passed for c in checks)
     with pytest.raises(ConfigError, match=r"takes 3 input\(s\) \(x, w, b\)"):
-        layercheck.check_user_code(spec, None, ["4,5"])
+        usercode.check_user_code(spec, None, ["4,5"])
     with pytest.raises(ConfigError, match="exactly one of"):
-        layercheck.check_user_code(None, None, ["4,5"])
+        usercode.check_user_code(None, None, ["4,5"])
     with pytest.raises(ConfigError, match="--loss takes one --shape N,C"):
-        layercheck.check_user_code(None, "nettrainer.layers:softmax_loss", ["4,5,6"])
+        usercode.check_user_code(None, "nettrainer.layers:softmax_loss", ["4,5,6"])
 
 
 # The command line: nettrainer gradcheck --layer / --loss on a file written into tmp_path.
