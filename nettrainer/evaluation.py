@@ -75,8 +75,10 @@ def evaluate_run(run_dir: Path, split: str, checkpoint: str) -> dict[str, Any]:
     dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir))
     part = dataset.split(split)
     if part is None or part[0].shape[0] == 0:
+        present = [name for name in ("test", "val", "train") if _has_rows(dataset, name)]
         raise DataError(
-            f"{run_dir}: data set {cfg.data.name!r} has no {split} split; use --split val or train"
+            f"{run_dir}: data set {cfg.data.name!r} has no {split} split; "
+            f"use --split {' or '.join(present)}"
         )
     model = experiment.build_model(cfg, dataset)
     saved = load_checkpoint_params(run_dir, checkpoint)
@@ -95,6 +97,11 @@ def evaluate_run(run_dir: Path, split: str, checkpoint: str) -> dict[str, Any]:
         "per_class_acc": np.diag(matrix) / np.maximum(counts, 1),
         "confusion": matrix,
     }
+
+
+def _has_rows(dataset: Any, name: str) -> bool:
+    part = dataset.split(name)
+    return part is not None and part[0].shape[0] > 0
 
 
 def plot_report(report: dict[str, Any], out: Path) -> Path:

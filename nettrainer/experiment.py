@@ -158,6 +158,17 @@ class RunFolderWriter:
         self.seconds_before = 0.0
         self.started = time.perf_counter()
 
+    def write_logs(self, solver: Solver) -> None:
+        """Write ``metrics.csv`` (completed epochs, row 0 at least) and ``history.json``.
+
+        After a divergence only these are written: the checkpoints stay those
+        of the last complete epoch.
+        """
+        if not self.rows:
+            self.rows.append(metrics_row(solver, 0, 0.0))
+        runs.write_text(self.run_dir / "metrics.csv", runs.metrics_csv(self.rows))
+        runs.write_json(self.run_dir / "history.json", history(solver))
+
     def resume_rows(self, solver: Solver, saved: list[dict[str, float]]) -> None:
         """Rebuild the rows of the epochs a resumed solver has done, keeping their times.
 
@@ -182,8 +193,7 @@ class RunFolderWriter:
 
     def write(self, solver: Solver) -> None:
         """Write metrics, history, solver state and best params atomically."""
-        runs.write_text(self.run_dir / "metrics.csv", runs.metrics_csv(self.rows))
-        runs.write_json(self.run_dir / "history.json", history(solver))
+        self.write_logs(solver)
         runs.save_state(self.run_dir / "last.npz", solver.state_dict())
         runs.write_npz(self.run_dir / "best.npz", solver.best_params)
 
@@ -267,6 +277,7 @@ def train_run(
         writer.write(solver)
     except DivergenceError as diverged:
         status, error = "diverged", diverged
+        writer.write_logs(solver)
     summary = summarize(solver, dataset, writer, solver.iteration - started_iteration, status)
     runs.write_json(run_dir / "summary.json", summary)
     return Outcome(run_dir, status, summary, error)

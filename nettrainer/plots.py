@@ -58,6 +58,7 @@ __all__ = [
 PICTURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 DEFAULT_SUFFIX = ".png"  # appended to an output path without an extension
 LOG_SCALE_RATIO = 10.0  # losses spanning a decade or more get a log axis
+MAX_PLOTTED_LOSS = 1e30  # a diverging run's larger losses are left off: axes cannot tick them
 MESH_POINTS = 200  # decision-region mesh resolution along each axis
 MAX_ANNOTATED_CLASSES = 20  # confusion counts are written in the cells up to this many classes
 DPI = 120
@@ -169,11 +170,14 @@ def plot_confusion(matrix: np.ndarray, class_names: Sequence[str], out: Path) ->
 
 
 def _draw_losses(ax: Axes, runs: Sequence[RunRecord], colours: Sequence[str]) -> None:
-    """Raw (faint) and smoothed losses per iteration; a log axis when they span a decade."""
+    """Raw (faint) and smoothed losses per iteration; a log axis when they span a decade.
+
+    Non-finite losses and those beyond :data:`MAX_PLOTTED_LOSS` are not drawn.
+    """
     finite = []
     for run, colour in zip(runs, colours, strict=True):
         loss = np.asarray(run.history.get("loss_history", []), dtype=np.float64)  # (T,)
-        kept = np.flatnonzero(np.isfinite(loss))
+        kept = np.flatnonzero(np.isfinite(loss) & (np.abs(loss) < MAX_PLOTTED_LOSS))
         finite.append(loss[kept])
         ax.plot(kept + 1, loss[kept], color=colour, alpha=0.25, linewidth=0.8)
         ax.plot(kept + 1, smooth(loss[kept]), color=colour, linewidth=1.8)

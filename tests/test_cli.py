@@ -370,6 +370,18 @@ def test_divergence_exits_3_with_one_line_and_keeps_metrics(tmp_path):
     assert summary(run_dir)["status"] == "diverged"
 
 
+def test_divergence_in_the_first_epoch_keeps_logs_and_exits_3(tmp_path):
+    cfg = tiny_config(tmp_path / "runs")
+    cfg["train"]["batch_size"] = 5  # several steps in epoch 1, so it diverges before any epoch ends
+    result = train(tmp_path, cfg, "--set", "train.learning_rate=1e300")
+    assert_one_line_error(result, "diverged", code=3)
+    run_dir = only_run(tmp_path / "runs")
+    assert summary(run_dir)["epochs_completed"] == 0
+    assert json.loads((run_dir / "history.json").read_text())["loss_history"]
+    assert (run_dir / "metrics.csv").read_text().splitlines()[1].startswith("0,0,")
+    assert not (run_dir / "last.npz").exists()  # no complete epoch, so no checkpoint
+
+
 # --- train: user errors ------------------------------------------------------------------
 
 

@@ -355,3 +355,10 @@ def test_confusion_matrix_is_annotated_with_counts(tmp_path, drawn):
 def test_confusion_matrix_checks_its_shape(tmp_path):
     with pytest.raises(ValueError, match=r"matrix must have shape \(2, 2\); got \(3, 3\)"):
         plot_confusion(np.eye(3), ["a", "b"], tmp_path / "c.png")
+
+
+def test_a_diverging_loss_near_the_float_limit_still_draws(tmp_path):
+    # Losses like 1e300 broke matplotlib's log-axis ticks (OverflowError) before they were capped.
+    loss = np.concatenate([np.linspace(1.0, 0.5, 20), 10.0 ** np.arange(10, 310, 15)])
+    out = plot_runs([make_run(loss=loss, epochs=4, iterations_per_epoch=10)], tmp_path / "c.png")
+    assert_picture(out, ".png")
