@@ -486,11 +486,6 @@ def test_gradcheck_config_adds_configured_model_rows(tmp_path):
     _check_config(tmp_path, write_config(tmp_path / "cfg.json", tiny_config(tmp_path, data=data)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gradcheck --config fails correct gradients of a small spiral: a db1 entry of ~8e-6 "
-    "(a unit active for one example) has rel error 1.09e-6 > 1e-6 from round-off alone",
-)
 def test_gradcheck_config_on_spiral_passes(tmp_path):
     _check_config(tmp_path, write_config(tmp_path / "cfg.json", tiny_config(tmp_path)))
 

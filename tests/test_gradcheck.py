@@ -172,3 +172,50 @@ def test_check_model_catches_a_missing_regularisation_gradient(monkeypatch):
     assert {p for _, p in failed} == {"W1"}
     passed_runs = {r.name for r in results} - {n for n, _ in failed}
     assert passed_runs  # the reg = 0 run
+
+
+def _spiral_like_inputs(seed: int, n: int = 5):
+    """Points near the origin of a spiral: many tiny hidden activations and gradient entries."""
+    rng = np.random.default_rng(seed)
+    radius = rng.uniform(0.0, 0.2, size=n)
+    angle = rng.uniform(0.0, 2 * np.pi, size=n)
+    return np.c_[radius * np.cos(angle), radius * np.sin(angle)], rng.integers(0, 3, size=n)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_check_model_passes_correct_gradients_on_data_with_tiny_entries(seed):
+    # Before kink avoidance and the scale floor, such data failed correct gradients
+    # (rel errors ~1e-5 from round-off on entries a million times smaller than the rest).
+    X, y = _spiral_like_inputs(seed)
+    results = check_model(hidden_size=10, regs=(0.0, 1e-4), seed=seed, X=X, y=y)
+    assert all(r.passed for r in results), [r for r in results if not r.passed]
+
+
+def test_the_scale_floor_still_catches_a_small_relative_mistake(monkeypatch):
+    original = TwoLayerNet.loss
+
+    def slightly_wrong(self, X, y=None, reg=0.0):
+        if y is None:
+            return original(self, X, y, reg)
+        loss, grads = original(self, X, y, reg)
+        return loss, dict(grads, b1=grads["b1"] * 1.001)
+
+    monkeypatch.setattr(TwoLayerNet, "loss", slightly_wrong)
+    X, y = _spiral_like_inputs(0)
+    failed = {r.parameter for r in check_model(hidden_size=10, X=X, y=y) if not r.passed}
+    assert failed == {"b1"}
+
+
+def test_large_parameters_are_checked_on_a_sample_of_entries(monkeypatch):
+    calls = []
+    original = nettrainer.gradcheck.eval_numerical_gradient_at
+
+    def counting(f, x, entries, h=1e-5):
+        calls.append(len(entries))
+        return original(f, x, entries, h)
+
+    monkeypatch.setattr(nettrainer.gradcheck, "eval_numerical_gradient_at", counting)
+    results = check_model(input_size=100, hidden_size=30, regs=(0.0,))
+    assert all(r.passed for r in results)
+    assert max(calls) == nettrainer.gradcheck.MAX_CHECKED_ENTRIES  # W1 has 3000 entries
+    assert min(calls) == 3  # b2 is checked whole
