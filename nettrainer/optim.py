@@ -2,79 +2,168 @@
 
 ``config`` holds a rule's hyperparameters and its running state for one
 parameter (velocity, caches, moments, step count). Missing hyperparameters are
-filled with CS231n's defaults. Every rule updates ``w`` **in place** and returns
-it, as CS231n's ``sgd`` does, and keeps its state arrays in ``config``, updating
-those in place too; the :class:`~nettrainer.solver.Solver` gives each parameter
-its own ``config``. ``dw`` is never modified.
+filled with CS231n's defaults. Every rule updates ``w`` **in place** (unless
+given ``out``, below) and returns it, as CS231n's ``sgd`` does, and keeps its
+state arrays in ``config``, updating those in place too; the
+:class:`~nettrainer.solver.Solver` gives each parameter its own ``config``.
+``dw`` is never modified.
+
+Two keyword-only extensions serve the solver's fast path and leave CS231n's
+numbers unchanged when omitted: ``out`` writes the next parameter into another
+array and leaves ``w`` as it was (so the previous parameters survive an update
+without a copy), and ``weight_decay`` adds ``weight_decay * w`` to the gradient
+(the L2 term ``2 * reg * w``) without materialising the sum. The arithmetic runs
+on cache-sized blocks of the flattened arrays, so a parameter the size of
+``W1`` is read and written once per update instead of once per operation; each
+element sees the same operations in the same order as the whole-array formulas
+in the docstrings, so the results are the same bits.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
 from nettrainer.errors import RegistryError
 
-UpdateRule = Callable[[np.ndarray, np.ndarray, dict | None], tuple[np.ndarray, dict]]
+UpdateRule = Callable[..., tuple[np.ndarray, dict]]
+
+BLOCK_ELEMENTS = 1 << 15  # elements per block: a few 128-256 KiB pieces stay in a core's L2 cache
 
 
-def sgd(w: np.ndarray, dw: np.ndarray, config: dict | None = None) -> tuple[np.ndarray, dict]:
+def _blocks(*arrays: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
+    """Yield aligned flat views of at most :data:`BLOCK_ELEMENTS` elements of same-shaped arrays.
+
+    Arrays that are not all C-contiguous come back whole, as one block.
+    """
+    if not all(a.flags.c_contiguous for a in arrays):
+        yield arrays
+        return
+    flat = [a.reshape(-1) for a in arrays]
+    for start in range(0, flat[0].size, BLOCK_ELEMENTS):
+        yield tuple(f[start : start + BLOCK_ELEMENTS] for f in flat)
+
+
+def _scratch(count: int, w: np.ndarray, dw: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
+    """Return ``count`` flat work arrays, each as large as a block of :func:`_blocks`.
+
+    Their dtype is that of ``w - dw``, the dtype of the whole-array formulas' temporaries.
+    """
+    blocked = all(a.flags.c_contiguous for a in (w, dw, *others))
+    size = min(w.size, BLOCK_ELEMENTS) if blocked else w.size
+    return [np.empty(size, dtype=np.result_type(w, dw)) for _ in range(count)]
+
+
+def _work(buffer: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """View the start of a scratch ``buffer`` in the shape of the block ``like``."""
+    return buffer[: like.size].reshape(like.shape)
+
+
+def _gradient(w: np.ndarray, dw: np.ndarray, weight_decay: float, buffer: np.ndarray) -> np.ndarray:
+    """Return ``dw + weight_decay * w`` for one block, in ``buffer``; ``dw`` itself when 0."""
+    if weight_decay == 0:
+        return dw
+    grad = _work(buffer, dw)
+    np.multiply(w, weight_decay, out=grad)
+    grad += dw
+    return grad
+
+
+def sgd(
+    w: np.ndarray,
+    dw: np.ndarray,
+    config: dict | None = None,
+    *,
+    out: np.ndarray | None = None,
+    weight_decay: float = 0.0,
+) -> tuple[np.ndarray, dict]:
     """Vanilla stochastic gradient descent: ``w -= learning_rate * dw``.
 
     Parameters
     ----------
     w : ndarray of any shape
-        Parameter, updated in place.
+        Parameter, updated in place unless ``out`` is given.
     dw : ndarray of the shape of ``w``
         Its gradient.
     config : dict, optional
         ``learning_rate`` (default 1e-2).
+    out : ndarray of the shape of ``w``, optional
+        Where to write the next parameter instead; ``w`` is then left unchanged.
+    weight_decay : float
+        The update uses the gradient ``dw + weight_decay * w``.
 
     Returns
     -------
     next_w : ndarray
-        ``w`` itself, updated.
+        ``w`` (or ``out``), updated.
     config : dict
     """
     config = {} if config is None else config
     config.setdefault("learning_rate", 1e-2)
-    w -= config["learning_rate"] * dw
-    return w, config
+    learning_rate = float(config["learning_rate"])
+    target = w if out is None else out
+    (step,) = _scratch(1, w, dw, target)
+    for w_b, dw_b, next_b in _blocks(w, dw, target):
+        grad = _gradient(w_b, dw_b, weight_decay, step)
+        scaled = np.multiply(grad, learning_rate, out=_work(step, grad))
+        np.subtract(w_b, scaled, out=next_b)
+    return target, config
 
 
 def sgd_momentum(
-    w: np.ndarray, dw: np.ndarray, config: dict | None = None
+    w: np.ndarray,
+    dw: np.ndarray,
+    config: dict | None = None,
+    *,
+    out: np.ndarray | None = None,
+    weight_decay: float = 0.0,
 ) -> tuple[np.ndarray, dict]:
     """SGD with momentum: ``v = momentum * v - learning_rate * dw; w += v``.
 
     Parameters
     ----------
     w : ndarray of any shape
-        Parameter, updated in place.
+        Parameter, updated in place unless ``out`` is given.
     dw : ndarray of the shape of ``w``
         Its gradient.
     config : dict, optional
         ``learning_rate`` (1e-2), ``momentum`` (0.9), ``velocity`` (zeros like ``w``).
+    out : ndarray of the shape of ``w``, optional
+        Where to write the next parameter instead; ``w`` is then left unchanged.
+    weight_decay : float
+        The update uses the gradient ``dw + weight_decay * w``.
 
     Returns
     -------
     next_w : ndarray
-        ``w`` itself, updated.
+        ``w`` (or ``out``), updated.
     config : dict
         With the new ``velocity``.
     """
     config = {} if config is None else config
     config.setdefault("learning_rate", 1e-2)
     config.setdefault("momentum", 0.9)
+    learning_rate, momentum = float(config["learning_rate"]), float(config["momentum"])
     v = config.get("velocity")
     v = np.zeros_like(w) if v is None else v
-    v *= config["momentum"]
-    v -= config["learning_rate"] * dw
-    w += v
+    target = w if out is None else out
+    (step,) = _scratch(1, w, dw, v, target)
+    for w_b, dw_b, v_b, next_b in _blocks(w, dw, v, target):
+        grad = _gradient(w_b, dw_b, weight_decay, step)
+        v_b *= momentum
+        v_b -= np.multiply(grad, learning_rate, out=_work(step, grad))
+        np.add(w_b, v_b, out=next_b)
     config["velocity"] = v
-    return w, config
+    return target, config
 
 
-def rmsprop(w: np.ndarray, dw: np.ndarray, config: dict | None = None) -> tuple[np.ndarray, dict]:
+def rmsprop(
+    w: np.ndarray,
+    dw: np.ndarray,
+    config: dict | None = None,
+    *,
+    out: np.ndarray | None = None,
+    weight_decay: float = 0.0,
+) -> tuple[np.ndarray, dict]:
     """RMSProp: scale the step by a running average of squared gradients.
 
     ``cache = decay_rate * cache + (1 - decay_rate) * dw**2``, then
@@ -83,17 +172,21 @@ def rmsprop(w: np.ndarray, dw: np.ndarray, config: dict | None = None) -> tuple[
     Parameters
     ----------
     w : ndarray of any shape
-        Parameter, updated in place.
+        Parameter, updated in place unless ``out`` is given.
     dw : ndarray of the shape of ``w``
         Its gradient.
     config : dict, optional
         ``learning_rate`` (1e-2), ``decay_rate`` (0.99), ``epsilon`` (1e-8),
         ``cache`` (zeros like ``w``).
+    out : ndarray of the shape of ``w``, optional
+        Where to write the next parameter instead; ``w`` is then left unchanged.
+    weight_decay : float
+        The update uses the gradient ``dw + weight_decay * w``.
 
     Returns
     -------
     next_w : ndarray
-        ``w`` itself, updated.
+        ``w`` (or ``out``), updated.
     config : dict
         With the new ``cache``.
     """
@@ -101,57 +194,91 @@ def rmsprop(w: np.ndarray, dw: np.ndarray, config: dict | None = None) -> tuple[
     config.setdefault("learning_rate", 1e-2)
     config.setdefault("decay_rate", 0.99)
     config.setdefault("epsilon", 1e-8)
+    learning_rate, decay = float(config["learning_rate"]), float(config["decay_rate"])
+    epsilon = float(config["epsilon"])
     cache = config.get("cache")
     cache = np.zeros_like(w) if cache is None else cache
-    decay = config["decay_rate"]
-    cache *= decay
-    cache += (1 - decay) * dw * dw
-    w -= config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
+    target = w if out is None else out
+    gradient, square, step = _scratch(3, w, dw, cache, target)
+    for w_b, dw_b, cache_b, next_b in _blocks(w, dw, cache, target):
+        grad = _gradient(w_b, dw_b, weight_decay, gradient)
+        cache_b *= decay
+        squared = np.multiply(grad, 1 - decay, out=_work(square, grad))
+        squared *= grad
+        cache_b += squared
+        denominator = np.sqrt(cache_b, out=_work(square, grad))
+        denominator += epsilon
+        scaled = np.multiply(grad, learning_rate, out=_work(step, grad))
+        np.subtract(w_b, np.divide(scaled, denominator, out=scaled), out=next_b)
     config["cache"] = cache
-    return w, config
+    return target, config
 
 
-def adam(w: np.ndarray, dw: np.ndarray, config: dict | None = None) -> tuple[np.ndarray, dict]:
+def adam(
+    w: np.ndarray,
+    dw: np.ndarray,
+    config: dict | None = None,
+    *,
+    out: np.ndarray | None = None,
+    weight_decay: float = 0.0,
+) -> tuple[np.ndarray, dict]:
     """Adam with bias-corrected first and second moments; ``t`` is incremented before use.
+
+    ``m = beta1 * m + (1 - beta1) * dw``, ``v = beta2 * v + (1 - beta2) * dw**2``,
+    then ``w -= learning_rate * m_hat / (sqrt(v_hat) + epsilon)`` with
+    ``m_hat = m / (1 - beta1**t)`` and ``v_hat = v / (1 - beta2**t)``.
 
     Parameters
     ----------
     w : ndarray of any shape
-        Parameter, updated in place.
+        Parameter, updated in place unless ``out`` is given.
     dw : ndarray of the shape of ``w``
         Its gradient.
     config : dict, optional
         ``learning_rate`` (1e-3), ``beta1`` (0.9), ``beta2`` (0.999),
         ``epsilon`` (1e-8), ``m`` and ``v`` (zeros like ``w``), ``t`` (0).
+    out : ndarray of the shape of ``w``, optional
+        Where to write the next parameter instead; ``w`` is then left unchanged.
+    weight_decay : float
+        The update uses the gradient ``dw + weight_decay * w``.
 
     Returns
     -------
     next_w : ndarray
-        ``w`` itself, updated.
+        ``w`` (or ``out``), updated.
     config : dict
         With the new ``m``, ``v`` and ``t``.
     """
     config = {} if config is None else config
-    config.setdefault("learning_rate", 1e-3)
-    config.setdefault("beta1", 0.9)
-    config.setdefault("beta2", 0.999)
+    for key, default in (("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999)):
+        config.setdefault(key, default)
     config.setdefault("epsilon", 1e-8)
     config.setdefault("t", 0)
     m = config.get("m")
     m = np.zeros_like(w) if m is None else m
     v = config.get("v")
     v = np.zeros_like(w) if v is None else v
-    beta1, beta2 = config["beta1"], config["beta2"]
     config["t"] = t = config["t"] + 1
-    m *= beta1
-    m += (1 - beta1) * dw
-    v *= beta2
-    v += (1 - beta2) * dw * dw
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    w -= config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
+    hyper = (float(config[key]) for key in ("learning_rate", "beta1", "beta2", "epsilon"))
+    learning_rate, beta1, beta2, epsilon = hyper
+    target = w if out is None else out
+    gradient, second, first = _scratch(3, w, dw, m, v, target)
+    for w_b, dw_b, m_b, v_b, next_b in _blocks(w, dw, m, v, target):
+        grad = _gradient(w_b, dw_b, weight_decay, gradient)
+        m_b *= beta1
+        m_b += np.multiply(grad, 1 - beta1, out=_work(first, grad))
+        v_b *= beta2
+        squared = np.multiply(grad, 1 - beta2, out=_work(second, grad))
+        squared *= grad
+        v_b += squared
+        denominator = np.divide(v_b, 1 - beta2**t, out=squared)  # v_hat
+        np.sqrt(denominator, out=denominator)
+        denominator += epsilon
+        step = np.divide(m_b, 1 - beta1**t, out=_work(first, grad))  # m_hat
+        step *= learning_rate
+        np.subtract(w_b, np.divide(step, denominator, out=step), out=next_b)
     config["m"], config["v"] = m, v
-    return w, config
+    return target, config
 
 
 UPDATE_RULES: dict[str, UpdateRule] = {
