@@ -64,7 +64,9 @@ def affine_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndar
     return dx, dw, db
 
 
-def affine_param_grads(dout: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def affine_param_grads(
+    dout: np.ndarray, x: np.ndarray, out: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Gradients of an affine layer's weights and biases only, skipping ``dx``.
 
     The first layer of a network never needs the gradient with respect to the
@@ -77,14 +79,18 @@ def affine_param_grads(dout: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.
         Upstream gradient.
     x : ndarray of shape (N, d1, ..., dk)
         The layer's input.
+    out : (ndarray of shape (D, M), ndarray of shape (M,)), optional
+        Arrays to write ``dw`` and ``db`` into instead of allocating them (a
+        training loop reuses one ``dw`` the size of the weights every step).
 
     Returns
     -------
     dw : ndarray of shape (D, M)
     db : ndarray of shape (M,)
     """
-    dw = x.reshape(x.shape[0], -1).T @ dout  # (D, M)
-    db = dout.sum(axis=0)  # (M,)
+    dw_out, db_out = (None, None) if out is None else out
+    dw = np.matmul(x.reshape(x.shape[0], -1).T, dout, out=dw_out)  # (D, M)
+    db = np.sum(dout, axis=0, out=db_out)  # (M,)
     return dw, db
 
 

@@ -101,6 +101,52 @@ class TwoLayerNet:
         dW2 += 2 * reg * W2
         return data_loss + reg_loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
+    def loss_and_grads(
+        self, X: np.ndarray, y: np.ndarray, reg: float = 0.0, *, out: dict[str, np.ndarray]
+    ) -> tuple[float, dict[str, float]]:
+        """Compute the loss of :meth:`loss` with its gradients written into ``out``: the fast path.
+
+        The same layers and arithmetic as :meth:`loss`, arranged for a training
+        loop that calls it thousands of times: the gradients go into
+        preallocated arrays, and the L2 gradient ``2 * reg * W`` is not added to
+        them but returned as a coefficient, which the update rule folds into its
+        own pass over the weights (``weight_decay`` in :mod:`nettrainer.optim`).
+        ``out[name] + weight_decay[name] * params[name]`` is the gradient that
+        :meth:`loss` returns, up to floating-point round-off.
+
+        Parameters
+        ----------
+        X : ndarray of shape (N, D)
+            Input batch; fastest when C-contiguous in the model's dtype.
+        y : ndarray of shape (N,)
+            Integer labels in [0, C).
+        reg : float
+            L2 strength, as in :meth:`loss`.
+        out : dict of str to ndarray
+            An array shaped like each parameter, overwritten with the data term
+            of its gradient.
+
+        Returns
+        -------
+        loss : float
+            The mean softmax cross-entropy plus the L2 term, as :meth:`loss` computes it.
+        weight_decay : dict of str to float
+            Per parameter, the multiple of it that completes its gradient:
+            ``2 * reg`` for ``W1`` and ``W2``, 0 for the biases.
+        """
+        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
+        X = np.asarray(X, dtype=self.dtype)
+        hidden, (_, relu_cache) = affine_relu_forward(X, W1, b1)  # (N, H)
+        scores, scores_cache = affine_forward(hidden, W2, b2)  # (N, C)
+        data_loss, dscores = softmax_loss(scores, y)  # dscores: (N, C)
+        reg_loss = reg * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
+        dhidden, dW2, db2 = affine_backward(dscores, scores_cache)  # dhidden: (N, H)
+        np.copyto(out["W2"], dW2)
+        np.copyto(out["b2"], db2)
+        affine_param_grads(relu_backward(dhidden, relu_cache), X, out=(out["W1"], out["b1"]))
+        decay = 2 * reg
+        return data_loss + reg_loss, {"W1": decay, "b1": 0.0, "W2": decay, "b2": 0.0}
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predict a label for each example, in chunks of rows to bound memory.
 
