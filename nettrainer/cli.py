@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from nettrainer import __version__, config, evaluation, experiment, reports, usercode
+from nettrainer import __version__, config, evaluation, experiment, reports, runs, usercode
 from nettrainer.cli_data import data
 from nettrainer.errors import ConfigError, NettrainerError
 from nettrainer.gradcheck import check_layers, check_model
@@ -26,12 +26,19 @@ class Commands(click.Group):
     """A click group that reports user errors on one line instead of a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
-        """Run the command, mapping :class:`NettrainerError` and Ctrl-C to exit codes."""
+        """Run the command, mapping user errors (and OS errors such as a full disk) and Ctrl-C.
+
+        Both kinds of error become one line on stderr and exit 2 (3 for
+        divergence); Ctrl-C outside training exits 130.
+        """
         try:
             return super().invoke(ctx)
         except NettrainerError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
@@ -113,6 +120,12 @@ def resolve_config(
         raise ConfigError(
             f"{resume_dir}: resuming cannot change {', '.join(changed)}; only "
             f"{', '.join(RESUMABLE_KEYS)} may differ (start a new run instead)"
+        )
+    done = runs.read_summary(resume_dir)
+    if done.get("status") == "completed" and wanted.train.epochs <= done["epochs_completed"]:
+        raise ConfigError(
+            f"{resume_dir}: the run already completed {done['epochs_completed']} epochs; "
+            f"add --set train.epochs=N with N > {done['epochs_completed']} to train longer"
         )
     return wanted
 

@@ -25,6 +25,10 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2%}"
 
@@ -32,7 +36,8 @@ def _percent(value: float | None) -> str:
 def run_summary(run_dir: object, status: str, summary: dict[str, Any]) -> str:
     """One paragraph about a finished (or stopped) run, ending with where its files are."""
     lines = [
-        f"{status}: {summary['epochs_completed']} epochs, {summary['iterations']} iterations "
+        f"{status}: {_count(summary['epochs_completed'], 'epoch')}, "
+        f"{_count(summary['iterations'], 'iteration')} "
         f"in {summary['wall_time_s']:.1f} s ({summary['samples_per_s']:,.0f} samples/s)",
         f"best val accuracy {_percent(summary['best_val_acc'])} at epoch {summary['best_epoch']}; "
         f"final train accuracy {_percent(summary['final_train_acc'])}; "

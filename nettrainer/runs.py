@@ -99,10 +99,21 @@ def new_run_dir(output_dir: Path, name: str, now: datetime | None = None) -> Pat
     -------
     run_dir : Path
         A new, empty folder: an existing run is never overwritten.
+
+    Raises
+    ------
+    CheckpointError
+        When the folder cannot be created (e.g. ``output_dir`` is a file).
     """
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     parent = Path(output_dir) / name
-    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CheckpointError(
+            f"{parent}: cannot create the run folder ({error.strerror}); "
+            "choose another --out or output.dir"
+        ) from None
     for suffix in ("", *(f"-{n}" for n in range(1, 1000))):
         run_dir = parent / f"{stamp}{suffix}"
         try:
@@ -224,6 +235,15 @@ def read_dataset_info(path: Path) -> dict[str, Any]:
         raise CheckpointError(f"{info_path}: cannot be read ({error})") from None
 
 
+def read_summary(path: Path) -> dict[str, Any]:
+    """Read a run's ``summary.json``; empty while the run has not stopped once."""
+    summary_path = Path(path) / "summary.json"
+    try:
+        return json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    except (OSError, ValueError) as error:
+        raise CheckpointError(f"{summary_path}: cannot be read ({error})") from None
+
+
 def read_run(path: Path, config: dict[str, Any]) -> RunRecord:
     """Read a run folder's history, metrics and summary.
 
@@ -243,9 +263,7 @@ def read_run(path: Path, config: dict[str, Any]) -> RunRecord:
     try:
         history = json.loads((path / "history.json").read_text())
         metrics = read_metrics(path / "metrics.csv") if (path / "metrics.csv").exists() else []
-        summary_path = path / "summary.json"
-        summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
     except (OSError, ValueError) as error:
         raise CheckpointError(f"{path}: a run file cannot be read ({error})") from None
     name = str(config.get("name", path.parent.name))
-    return RunRecord(path, name, config, metrics, history, summary)
+    return RunRecord(path, name, config, metrics, history, read_summary(path))

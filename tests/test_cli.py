@@ -301,6 +301,23 @@ def test_resume_refuses_out(spiral_run, tmp_path):
     assert_one_line_error(result, "--out")
 
 
+def test_resume_of_a_completed_run_says_how_to_train_longer(spiral_run):
+    result = invoke("train", "--resume", spiral_run)
+    assert_one_line_error(result, "already completed 3 epochs", "--set train.epochs=N with N > 3")
+
+
+def test_out_that_is_a_file_is_one_line(tmp_path):
+    (tmp_path / "a_file").write_text("not a folder")
+    result = train(tmp_path, tiny_config(tmp_path / "a_file"))
+    assert_one_line_error(result, "cannot create the run folder", "--out")
+
+
+def test_summary_counts_one_epoch_in_the_singular(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs", epochs=1), "--quiet")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("completed: 1 epoch, ")
+
+
 def test_resume_of_a_folder_that_is_not_a_run(tmp_path):
     (tmp_path / "notarun").mkdir()
     result = invoke("train", "--resume", tmp_path / "notarun")

@@ -85,6 +85,15 @@ def test_refused_connection_is_a_fetch_error(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_failed_fetch_removes_the_folders_it_created(tmp_path, monkeypatch):
+    no_proxy_env(monkeypatch)
+    base = f"http://127.0.0.1:{closed_port()}/"
+    root = tmp_path / "data"
+    with pytest.raises(FetchError, match="connection refused"):
+        fetch("mnist", root, urls=[base])
+    assert list(tmp_path.iterdir()) == []  # neither data/ nor data/mnist/ is left behind
+
+
 def test_connection_closed_early_leaves_nothing(server, tmp_path):
     server.routes["/files/a.bin"] = (BODY[:100], len(BODY))
     with pytest.raises(FetchError, match=r"could not fetch a\.bin \(.*IncompleteRead|closed after"):

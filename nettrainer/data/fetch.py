@@ -86,8 +86,12 @@ def fetch(
     if source.archive_folder is not None and _complete(target / source.archive_folder):
         log(f"already there: {target / source.archive_folder}")
         return sorted((target / source.archive_folder).iterdir())
-    _make_dir(target)
-    paths = [download(bases, remote, target, progress, log) for remote in source.files]
+    created = _make_dir(target)
+    try:
+        paths = [download(bases, remote, target, progress, log) for remote in source.files]
+    except FetchError:
+        _remove_empty(created)
+        raise
     if source.archive_folder is None:
         return paths
     log(f"extracting {paths[0]}")
@@ -186,13 +190,25 @@ def _complete(folder: Path) -> bool:
     return all((folder / f"{batch}.bin").is_file() for batch in batches)
 
 
-def _make_dir(target: Path) -> None:
+def _make_dir(target: Path) -> list[Path]:
+    """Create ``target`` and its missing parents; return those created, deepest first."""
+    created = [folder for folder in (target, *target.parents) if not folder.exists()]
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FetchError(
             f"{target}: cannot create the folder ({exc.strerror}); choose another --dir"
         ) from None
+    return created
+
+
+def _remove_empty(folders: Sequence[Path]) -> None:
+    """Remove the folders a failed fetch created, deepest first, where they are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _download_verified(url: str, final: Path, remote: Remote, progress: Progress | None) -> None:
