@@ -106,11 +106,12 @@ class TwoLayerNet:
     ) -> tuple[float, dict[str, float]]:
         """Compute the loss of :meth:`loss` with its gradients written into ``out``: the fast path.
 
-        The same layers and arithmetic as :meth:`loss`, arranged for a training
-        loop that calls it thousands of times: the gradients go into
-        preallocated arrays, and the L2 gradient ``2 * reg * W`` is not added to
-        them but returned as a coefficient, which the update rule folds into its
-        own pass over the weights (``weight_decay`` in :mod:`nettrainer.optim`).
+        The same arithmetic as :meth:`loss`, arranged for a training loop that
+        calls it thousands of times: the ReLU and its backward pass work in
+        place, the gradients go into preallocated arrays, and the L2 gradient
+        ``2 * reg * W`` is not added to them but returned as a coefficient,
+        which the update rule folds into its own pass over the weights
+        (``weight_decay`` in :mod:`nettrainer.optim`).
         ``out[name] + weight_decay[name] * params[name]`` is the gradient that
         :meth:`loss` returns, up to floating-point round-off.
 
@@ -136,14 +137,15 @@ class TwoLayerNet:
         """
         W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
         X = np.asarray(X, dtype=self.dtype)
-        hidden, (_, relu_cache) = affine_relu_forward(X, W1, b1)  # (N, H)
-        scores, scores_cache = affine_forward(hidden, W2, b2)  # (N, C)
+        hidden, _ = affine_forward(X, W1, b1)  # (N, H), then the ReLU in place:
+        np.maximum(hidden, 0, out=hidden)
+        scores, _ = affine_forward(hidden, W2, b2)  # (N, C)
         data_loss, dscores = softmax_loss(scores, y)  # dscores: (N, C)
         reg_loss = reg * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
-        dhidden, dW2, db2 = affine_backward(dscores, scores_cache)  # dhidden: (N, H)
-        np.copyto(out["W2"], dW2)
-        np.copyto(out["b2"], db2)
-        affine_param_grads(relu_backward(dhidden, relu_cache), X, out=(out["W1"], out["b1"]))
+        affine_param_grads(dscores, hidden, out=(out["W2"], out["b2"]))
+        dhidden = dscores @ W2.T  # (N, H), then relu_backward in place:
+        np.copyto(dhidden, 0, where=np.logical_not(hidden > 0))
+        affine_param_grads(dhidden, X, out=(out["W1"], out["b1"]))
         decay = 2 * reg
         return data_loss + reg_loss, {"W1": decay, "b1": 0.0, "W2": decay, "b2": 0.0}
 

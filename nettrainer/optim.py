@@ -27,7 +27,7 @@ from nettrainer.errors import RegistryError
 
 UpdateRule = Callable[..., tuple[np.ndarray, dict]]
 
-BLOCK_ELEMENTS = 1 << 15  # elements per block: a few 128-256 KiB pieces stay in a core's L2 cache
+BLOCK_ELEMENTS = 1 << 16  # elements per block: a few 256-512 KiB pieces, in a core's L2 cache
 
 
 def _blocks(*arrays: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
