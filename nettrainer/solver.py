@@ -13,6 +13,7 @@ import numpy as np
 from nettrainer.errors import CheckpointError, DivergenceError, RegistryError
 from nettrainer.optim import get_update_rule
 from nettrainer.random_state import RandomSource, make_random_source
+from nettrainer.workspace import StepWorkspace, has_fast_path
 
 SAMPLING_MODES = ("shuffle", "replacement")
 
@@ -29,6 +30,13 @@ class Solver:
     in place or replaced by the solver; ``model.loss(X, y, reg=reg)`` returns
     ``(loss, grads)`` with ``grads`` keyed like ``params``; ``model.predict(X)``
     returns int labels of shape (N,).
+
+    The fast path: when the class defining ``model.loss`` also defines
+    :meth:`~nettrainer.model.TwoLayerNet.loss_and_grads`, training calls it with
+    reused batch and gradient arrays and fuses the L2 gradient into the update;
+    the numbers equal the plain path's up to round-off. Each update writes the
+    next params into spare arrays swapped into ``model.params``, so the previous
+    ones stay, uncopied, for a divergence to restore.
 
     Parameters
     ----------
@@ -76,6 +84,8 @@ class Solver:
         the model when training ends.
     epoch, iteration : int
         Completed epochs and updates.
+    fast_path : bool
+        Whether training goes through ``model.loss_and_grads``.
     """
 
     def __init__(
@@ -111,6 +121,7 @@ class Solver:
         self.sampling, self.patience = sampling, early_stopping_patience
         self.callbacks = tuple(callbacks)
         self.random: RandomSource = make_random_source(seed)
+        self.fast_path = has_fast_path(model)
         self._reset()
 
     def _initial_learning_rate(self) -> float:
@@ -131,7 +142,8 @@ class Solver:
         self.step_in_epoch = 0
         self.optim_configs = {name: self._fresh_config() for name in self.model.params}
         self._trajectory_params: dict[str, np.ndarray] | None = None
-        self._last_finite: dict[str, np.ndarray] = {}  # params of the last finite loss
+        self._workspace = StepWorkspace()
+        self._restorable = False  # whether the workspace's spares hold the last finite params
 
     def _fresh_config(self) -> dict:
         config = _copy_config(self.base_config)
@@ -201,8 +213,8 @@ class Solver:
         if not self.train_acc_history:
             self._record_accuracies()
         while not self.finished:
-            for X_batch, y_batch in self._remaining_batches():
-                self._step(X_batch, y_batch)
+            for rows in self._remaining_batches():
+                self._step(*self._gather(rows))
                 for callback in self.callbacks:
                     getattr(callback, "on_iteration", _ignore)(self)
                 if self.stop_requested:
@@ -211,7 +223,7 @@ class Solver:
         self._trajectory_params = self.model.params
         self.model.params = {k: v.copy() for k, v in self.best_params.items()}
 
-    def _remaining_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def _remaining_batches(self) -> Iterator[np.ndarray]:
         num_train, batch = self.X_train.shape[0], self.batch_size
         if self.sampling == "shuffle" and self.epoch_order is None:
             self.epoch_order = self.random.permutation(num_train)
@@ -222,24 +234,46 @@ class Solver:
             else:
                 rows = self.random.choice(num_train, batch)
             self.step_in_epoch += 1
-            yield self.X_train[rows], self.y_train[rows]
+            yield rows
+
+    def _gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the batch of training ``rows``; on the fast path, sorted into a reused array."""
+        if not self.fast_path:
+            return self.X_train[rows], self.y_train[rows]
+        return self._workspace.gather(self.X_train, self.y_train, rows)
 
     def _step(self, X_batch: np.ndarray, y_batch: np.ndarray) -> None:
-        loss, grads = self.model.loss(X_batch, y_batch, reg=self.reg)
+        loss, grads, weight_decay = self._loss_and_grads(X_batch, y_batch)
         if not np.isfinite(loss):
             last = self.loss_history[-1] if self.loss_history else None
-            if last is not None:
-                for name, previous in self._last_finite.items():
-                    np.copyto(self.model.params[name], previous)
+            if last is not None and self._restorable:
+                self.model.params.update(self._workspace.spares)
+                self._workspace.spares, self._restorable = {}, False
             raise DivergenceError(self.iteration, self.learning_rate, last)
         self.loss_history.append(float(loss))
-        for name, w in self.model.params.items():
-            np.copyto(self._last_finite.setdefault(name, np.empty_like(w)), w)
-            next_w, self.optim_configs[name] = self.update_rule(
-                w, grads[name], self.optim_configs[name]
+        params, spares = self.model.params, self._workspace.spares
+        for name, w in params.items():
+            params[name], self.optim_configs[name] = self.update_rule(
+                w,
+                grads[name],
+                self.optim_configs[name],
+                out=self._workspace.spare_like(name, w),
+                weight_decay=weight_decay[name],
             )
-            self.model.params[name] = next_w
+            spares[name] = w  # the params of this step's (finite) loss
+        self._restorable = True
         self.iteration += 1
+
+    def _loss_and_grads(
+        self, X_batch: np.ndarray, y_batch: np.ndarray
+    ) -> tuple[float, dict[str, np.ndarray], dict[str, float]]:
+        """Return the loss, gradients and weight-decay coefficients of one batch."""
+        if not self.fast_path:
+            loss, grads = self.model.loss(X_batch, y_batch, reg=self.reg)
+            return loss, grads, dict.fromkeys(grads, 0.0)
+        grads = self._workspace.grads_like(self.model.params)
+        loss, weight_decay = self.model.loss_and_grads(X_batch, y_batch, self.reg, out=grads)
+        return loss, grads, weight_decay
 
     def _end_epoch(self) -> None:
         self.epoch += 1
@@ -318,6 +352,7 @@ class Solver:
         except KeyError as missing:
             raise CheckpointError(f"solver state is missing {missing}; it is incomplete") from None
         self.model.params, self._trajectory_params = params, None
+        self._restorable = False
 
 
 def checked_params(saved: dict, current: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -1,0 +1,89 @@
+"""The arrays a training loop reuses every step, and whether a model offers the fast path.
+
+A step of the :class:`~nettrainer.solver.Solver` needs a batch of ``X_train``,
+one gradient per parameter, and an array per parameter for the update rule to
+write the next parameters into. Allocating those each step costs page faults
+and memory traffic the size of ``W1``; a :class:`StepWorkspace` keeps them
+between steps, and hands an array out again only where its shape and dtype fit.
+"""
+
+from typing import Any
+
+import numpy as np
+
+
+def has_fast_path(model: Any) -> bool:
+    """Whether ``model.loss_and_grads`` exists and comes from the class that defines ``loss``.
+
+    A subclass that overrides only ``loss`` is then trained through its ``loss``.
+
+    Parameters
+    ----------
+    model : object
+        A model meeting the :class:`~nettrainer.solver.Solver` contract.
+
+    Returns
+    -------
+    fast : bool
+    """
+    mro = type(model).__mro__
+    loss_owner = next((k for k in mro if "loss" in vars(k)), None)
+    return loss_owner is not None and "loss_and_grads" in vars(loss_owner)
+
+
+def _fits(array: np.ndarray | None, like: np.ndarray) -> bool:
+    return array is not None and array.shape == like.shape and array.dtype == like.dtype
+
+
+class StepWorkspace:
+    """Reused arrays for one training loop: the batch, the gradients, the spare parameters.
+
+    Attributes
+    ----------
+    spares : dict of str to ndarray
+        After an update, the parameters it started from (the rules wrote the
+        next ones elsewhere); the next update writes into them.
+    """
+
+    def __init__(self) -> None:
+        self.X_batch: np.ndarray | None = None
+        self.grads: dict[str, np.ndarray] = {}
+        self.spares: dict[str, np.ndarray] = {}
+
+    def gather(
+        self, X: np.ndarray, y: np.ndarray, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Copy the examples ``rows`` of ``X`` into the reused batch array, in ascending row order.
+
+        Parameters
+        ----------
+        X : ndarray of shape (N, D)
+        y : ndarray of shape (N,)
+        rows : ndarray of shape (B,)
+            Valid row indices into ``X``; their order does not matter to a loss
+            that averages over the batch.
+
+        Returns
+        -------
+        X_batch : ndarray of shape (B, D)
+            The reused array: valid until the next call.
+        y_batch : ndarray of shape (B,)
+        """
+        rows = np.sort(rows)  # ascending addresses: the copy streams through memory
+        shape = (rows.shape[0], *X.shape[1:])
+        if self.X_batch is None or self.X_batch.shape != shape or self.X_batch.dtype != X.dtype:
+            self.X_batch = np.empty(shape, dtype=X.dtype)
+        np.take(X, rows, axis=0, out=self.X_batch, mode="clip")  # "clip" skips a buffered copy
+        return self.X_batch, y[rows]
+
+    def grads_like(self, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Return one reused gradient array per parameter, shaped like it; contents undefined."""
+        for name, w in params.items():
+            if not _fits(self.grads.get(name), w):
+                self.grads[name] = np.empty_like(w)
+        return self.grads
+
+    def spare_like(self, name: str, w: np.ndarray) -> np.ndarray:
+        """Return the spare array of parameter ``name`` if it fits ``w``, else a new one."""
+        spare = self.spares.get(name)
+        return spare if _fits(spare, w) else np.empty_like(w)
