@@ -1,0 +1,159 @@
+"""The speed guard: the Solver's fast path gives the plain path's numbers, up to round-off.
+
+``TwoLayerNet.loss`` (read by learners) and the plain Solver loop are the
+reference; ``TwoLayerNet.loss_and_grads``, the reused batch and gradient arrays,
+the fused weight decay and the out-of-place update rules must agree with them to
+~1e-12 in float64 and ~1e-5 (relative) in float32. Tests never assert times.
+"""
+
+import numpy as np
+import pytest
+
+from nettrainer.model import TwoLayerNet
+from nettrainer.optim import UPDATE_RULES
+from nettrainer.solver import Solver
+from nettrainer.workspace import has_fast_path
+
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+RTOL = {np.float64: 1e-12, np.float32: 1e-5}
+
+
+class PlainNet(TwoLayerNet):
+    """A TwoLayerNet trained through ``loss``: overriding it turns the fast path off."""
+
+    def loss(self, X, y=None, reg=0.0):
+        return super().loss(X, y, reg)
+
+
+def make_data(seed=0, n_train=300, n_val=50, d=40, c=5, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    teacher = rng.standard_normal((d, c))
+    X = rng.standard_normal((n_train + n_val, d)).astype(dtype)
+    y = np.argmax(X @ teacher, axis=1)
+    train, val = slice(0, n_train), slice(n_train, None)
+    return {"X_train": X[train], "y_train": y[train], "X_val": X[val], "y_val": y[val]}
+
+
+def assert_close(actual, expected, dtype, what=""):
+    scale = max(float(np.max(np.abs(expected))), 1e-30)
+    error = float(np.max(np.abs(np.asarray(actual, np.float64) - expected))) / scale
+    assert error <= RTOL[dtype], f"{what}: relative error {error:.3g} > {RTOL[dtype]:g}"
+
+
+def test_the_fast_path_is_taken_only_where_the_loss_class_defines_it():
+    assert has_fast_path(TwoLayerNet(4, 3, 2))
+    assert not has_fast_path(PlainNet(4, 3, 2))
+
+    class Renamed(TwoLayerNet):
+        """Overrides nothing: still the fast path."""
+
+    assert has_fast_path(Renamed(4, 3, 2))
+    assert not has_fast_path(object())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("reg", [0.0, 0.05, 3.0])
+@pytest.mark.parametrize(("n", "d", "h", "c"), [(1, 1, 1, 2), (7, 13, 5, 3), (64, 300, 50, 10)])
+def test_loss_and_grads_equals_loss(dtype, reg, n, d, h, c):
+    rng = np.random.default_rng(n * d + h)
+    model = TwoLayerNet(d, h, c, std=0.5, dtype=dtype, rng=rng)
+    model.params["b1"][:] = rng.standard_normal(h)
+    model.params["b2"][:] = rng.standard_normal(c)
+    X = rng.standard_normal((n, d)).astype(dtype)
+    y = rng.integers(0, c, n)
+    before = {k: v.copy() for k, v in model.params.items()}
+    loss, grads = model.loss(X, y, reg=reg)
+    out = {k: np.full_like(v, np.nan) for k, v in model.params.items()}  # overwritten everywhere
+    fast_loss, weight_decay = model.loss_and_grads(X, y, reg, out=out)
+    assert fast_loss == pytest.approx(loss, rel=RTOL[dtype], abs=1e-12)
+    assert weight_decay == {"W1": 2 * reg, "b1": 0.0, "W2": 2 * reg, "b2": 0.0}
+    for name in PARAM_NAMES:
+        assert out[name].dtype == dtype, name
+        full = out[name] + weight_decay[name] * model.params[name]
+        assert_close(full, grads[name], dtype, name)
+        np.testing.assert_array_equal(model.params[name], before[name])
+
+
+def test_loss_and_grads_converts_input_of_another_dtype():
+    model = TwoLayerNet(6, 4, 3, std=0.3, dtype=np.float32, rng=np.random.default_rng(0))
+    X = np.random.default_rng(1).standard_normal((5, 6))  # float64 data, float32 model
+    y = np.array([0, 1, 2, 1, 0])
+    out = {k: np.empty_like(v) for k, v in model.params.items()}
+    loss, _ = model.loss_and_grads(X, y, 0.1, out=out)
+    assert loss == pytest.approx(model.loss(X, y, reg=0.1)[0], rel=1e-5)
+    assert all(g.dtype == np.float32 for g in out.values())
+
+
+# update rules: out= and weight_decay= give the in-place, decay-in-the-gradient numbers bit for bit
+
+
+@pytest.mark.parametrize("name", list(UPDATE_RULES))
+@pytest.mark.parametrize("shape", [(3, 4), (70000,), (300, 251)])  # one block and several
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_rules_with_out_and_weight_decay_are_bit_identical(name, shape, dtype):
+    rule = UPDATE_RULES[name]
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal(shape).astype(dtype)
+    dw = rng.standard_normal(shape).astype(dtype)
+    decay = 0.02
+    plain_w, plain_config = w.copy(), {"learning_rate": 0.1}
+    fast_w, fast_config = w.copy(), {"learning_rate": 0.1}
+    for _ in range(3):
+        plain_w, plain_config = rule(plain_w, dw + decay * plain_w, plain_config)
+        previous = fast_w.copy()
+        spare = np.empty_like(fast_w)
+        next_w, fast_config = rule(fast_w, dw, fast_config, out=spare, weight_decay=decay)
+        assert next_w is spare
+        np.testing.assert_array_equal(fast_w, previous)  # out= leaves w alone
+        fast_w = next_w
+        np.testing.assert_array_equal(fast_w, plain_w)
+    for key, value in plain_config.items():
+        np.testing.assert_array_equal(fast_config[key], value, err_msg=key)
+
+
+# whole training runs: fast Solver against the plain one
+
+
+def train_pair(dtype, **options):
+    data = make_data(dtype=dtype)
+    runs = []
+    for cls in (TwoLayerNet, PlainNet):
+        model = cls(40, 30, 5, std=0.1, dtype=dtype, rng=np.random.default_rng(3))
+        solver = Solver(model, data, batch_size=32, num_epochs=3, seed=11, **options)
+        solver.train()
+        runs.append(solver)
+    assert runs[0].fast_path and not runs[1].fast_path
+    return runs
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    ("update_rule", "learning_rate"),
+    [("sgd", 0.3), ("sgd_momentum", 0.05), ("rmsprop", 2e-3), ("adam", 2e-3)],
+)
+@pytest.mark.parametrize("sampling", ["shuffle", "replacement"])
+def test_solver_fast_path_follows_the_plain_path(dtype, update_rule, learning_rate, sampling):
+    fast, plain = train_pair(
+        dtype, update_rule=update_rule, optim_config={"learning_rate": learning_rate},
+        reg=0.01, lr_decay=0.9, sampling=sampling,
+    )
+    assert fast.iteration == plain.iteration
+    assert_close(fast.loss_history, np.array(plain.loss_history), dtype, "loss history")
+    trajectory = (fast.state_dict()["params"], plain.state_dict()["params"])
+    for name in PARAM_NAMES:
+        assert_close(trajectory[0][name], trajectory[1][name], dtype, name)
+        assert fast.model.params[name].dtype == dtype
+
+
+def test_solver_fast_path_accepts_non_contiguous_data_of_another_dtype():
+    data = make_data(dtype=np.float64)
+    data["X_train"] = np.asfortranarray(data["X_train"])
+    reference = make_data(dtype=np.float64)
+    runs = []
+    for d in (data, reference):
+        model = TwoLayerNet(40, 30, 5, std=0.1, dtype=np.float32, rng=np.random.default_rng(3))
+        solver = Solver(model, d, optim_config={"learning_rate": 0.3}, batch_size=32,
+                        num_epochs=2, seed=1)
+        solver.train()
+        runs.append(solver)
+    np.testing.assert_array_equal(runs[0].loss_history, runs[1].loss_history)
