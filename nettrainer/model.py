@@ -113,7 +113,9 @@ class TwoLayerNet:
         which the update rule folds into its own pass over the weights
         (``weight_decay`` in :mod:`nettrainer.optim`).
         ``out[name] + weight_decay[name] * params[name]`` is the gradient that
-        :meth:`loss` returns, up to floating-point round-off.
+        :meth:`loss` returns, up to floating-point round-off. When the loss is
+        not finite, the backward pass is skipped and ``out`` is left as it was
+        (so it may hold the previous parameters, for the caller to restore).
 
         Parameters
         ----------
@@ -141,13 +143,16 @@ class TwoLayerNet:
         np.maximum(hidden, 0, out=hidden)
         scores, _ = affine_forward(hidden, W2, b2)  # (N, C)
         data_loss, dscores = softmax_loss(scores, y)  # dscores: (N, C)
-        reg_loss = reg * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
+        loss = data_loss + reg * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
+        decay = 2 * reg
+        weight_decay = {"W1": decay, "b1": 0.0, "W2": decay, "b2": 0.0}
+        if not np.isfinite(loss):
+            return loss, weight_decay
         affine_param_grads(dscores, hidden, out=(out["W2"], out["b2"]))
         dhidden = dscores @ W2.T  # (N, H), then relu_backward in place:
         np.copyto(dhidden, 0, where=np.logical_not(hidden > 0))
         affine_param_grads(dhidden, X, out=(out["W1"], out["b1"]))
-        decay = 2 * reg
-        return data_loss + reg_loss, {"W1": decay, "b1": 0.0, "W2": decay, "b2": 0.0}
+        return loss, weight_decay
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predict a label for each example, in chunks of rows to bound memory.

@@ -6,17 +6,18 @@ filled with CS231n's defaults. Every rule updates ``w`` **in place** (unless
 given ``out``, below) and returns it, as CS231n's ``sgd`` does, and keeps its
 state arrays in ``config``, updating those in place too; the
 :class:`~nettrainer.solver.Solver` gives each parameter its own ``config``.
-``dw`` is never modified.
+``dw`` is never modified, unless passed as ``out``.
 
 Two keyword-only extensions serve the solver's fast path and leave CS231n's
-numbers unchanged when omitted: ``out`` writes the next parameter into another
-array and leaves ``w`` as it was (so the previous parameters survive an update
-without a copy), and ``weight_decay`` adds ``weight_decay * w`` to the gradient
-(the L2 term ``2 * reg * w``) without materialising the sum. The arithmetic runs
-on cache-sized blocks of the flattened arrays, so a parameter the size of
-``W1`` is read and written once per update instead of once per operation; each
-element sees the same operations in the same order as the whole-array formulas
-in the docstrings, so the results are the same bits.
+numbers unchanged when omitted. ``out`` writes the next parameter into another
+array and leaves ``w`` as it was, so the previous parameters survive an update
+without a copy; ``out`` may be ``dw`` itself, whose gradient is then consumed.
+``weight_decay`` adds ``weight_decay * w`` to the gradient (the L2 term
+``2 * reg * w``) without materialising the sum. The arithmetic runs on
+cache-sized blocks of the flattened arrays, so a parameter the size of ``W1`` is
+read and written once per update instead of once per operation; each element
+sees the same operations in the same order as the whole-array formulas in the
+docstrings, so the results are the same bits.
 """
 
 from collections.abc import Callable, Iterator

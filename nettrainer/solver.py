@@ -33,10 +33,11 @@ class Solver:
 
     The fast path: when the class defining ``model.loss`` also defines
     :meth:`~nettrainer.model.TwoLayerNet.loss_and_grads`, training calls it with
-    reused batch and gradient arrays and fuses the L2 gradient into the update;
-    the numbers equal the plain path's up to round-off. Each update writes the
-    next params into spare arrays swapped into ``model.params``, so the previous
-    ones stay, uncopied, for a divergence to restore.
+    a reused batch array, writes the gradients into the spare arrays below and
+    fuses the L2 gradient into the update; the numbers equal the plain path's
+    up to round-off. Each update writes the next params into spare arrays
+    swapped into ``model.params``, so the previous ones stay, uncopied, for a
+    divergence to restore.
 
     Parameters
     ----------
@@ -243,7 +244,8 @@ class Solver:
         return self._workspace.gather(self.X_train, self.y_train, rows)
 
     def _step(self, X_batch: np.ndarray, y_batch: np.ndarray) -> None:
-        loss, grads, weight_decay = self._loss_and_grads(X_batch, y_batch)
+        spares = self._workspace.spares_like(self.model.params)
+        loss, grads, weight_decay = self._loss_and_grads(X_batch, y_batch, spares)
         if not np.isfinite(loss):
             last = self.loss_history[-1] if self.loss_history else None
             if last is not None and self._restorable:
@@ -251,13 +253,13 @@ class Solver:
                 self._workspace.spares, self._restorable = {}, False
             raise DivergenceError(self.iteration, self.learning_rate, last)
         self.loss_history.append(float(loss))
-        params, spares = self.model.params, self._workspace.spares
+        params = self.model.params
         for name, w in params.items():
             params[name], self.optim_configs[name] = self.update_rule(
                 w,
                 grads[name],
                 self.optim_configs[name],
-                out=self._workspace.spare_like(name, w),
+                out=spares[name],
                 weight_decay=weight_decay[name],
             )
             spares[name] = w  # the params of this step's (finite) loss
@@ -265,15 +267,18 @@ class Solver:
         self.iteration += 1
 
     def _loss_and_grads(
-        self, X_batch: np.ndarray, y_batch: np.ndarray
+        self, X_batch: np.ndarray, y_batch: np.ndarray, spares: dict[str, np.ndarray]
     ) -> tuple[float, dict[str, np.ndarray], dict[str, float]]:
-        """Return the loss, gradients and weight-decay coefficients of one batch."""
+        """Return the loss, gradients and weight-decay coefficients of one batch.
+
+        The fast path writes the gradients into ``spares`` (which the update
+        then turns into the next params), unless the loss is not finite.
+        """
         if not self.fast_path:
             loss, grads = self.model.loss(X_batch, y_batch, reg=self.reg)
             return loss, grads, dict.fromkeys(grads, 0.0)
-        grads = self._workspace.grads_like(self.model.params)
-        loss, weight_decay = self.model.loss_and_grads(X_batch, y_batch, self.reg, out=grads)
-        return loss, grads, weight_decay
+        loss, weight_decay = self.model.loss_and_grads(X_batch, y_batch, self.reg, out=spares)
+        return loss, dict(spares), weight_decay
 
     def _end_epoch(self) -> None:
         self.epoch += 1

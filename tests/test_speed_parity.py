@@ -74,6 +74,16 @@ def test_loss_and_grads_equals_loss(dtype, reg, n, d, h, c):
         np.testing.assert_array_equal(model.params[name], before[name])
 
 
+def test_loss_and_grads_leaves_out_alone_when_the_loss_is_not_finite():
+    model = TwoLayerNet(4, 3, 2, std=1.0, rng=np.random.default_rng(0))
+    model.params["W1"][0, 0] = np.inf
+    out = {k: np.full_like(v, 7.0) for k, v in model.params.items()}
+    with np.errstate(all="ignore"):
+        loss, _ = model.loss_and_grads(np.ones((2, 4)), np.array([0, 1]), 0.1, out=out)
+    assert not np.isfinite(loss)
+    assert all(np.all(v == 7.0) for v in out.values())
+
+
 def test_loss_and_grads_converts_input_of_another_dtype():
     model = TwoLayerNet(6, 4, 3, std=0.3, dtype=np.float32, rng=np.random.default_rng(0))
     X = np.random.default_rng(1).standard_normal((5, 6))  # float64 data, float32 model
@@ -101,14 +111,23 @@ def test_rules_with_out_and_weight_decay_are_bit_identical(name, shape, dtype):
     for _ in range(3):
         plain_w, plain_config = rule(plain_w, dw + decay * plain_w, plain_config)
         previous = fast_w.copy()
+        config_before = _copy(fast_config)
         spare = np.empty_like(fast_w)
         next_w, fast_config = rule(fast_w, dw, fast_config, out=spare, weight_decay=decay)
         assert next_w is spare
         np.testing.assert_array_equal(fast_w, previous)  # out= leaves w alone
+        consumed = dw.copy()  # out=dw: the Solver's fast path writes into the gradient
+        next_again, _ = rule(previous, consumed, _copy(config_before), out=consumed,
+                             weight_decay=decay)
+        np.testing.assert_array_equal(next_again, next_w)
         fast_w = next_w
         np.testing.assert_array_equal(fast_w, plain_w)
     for key, value in plain_config.items():
         np.testing.assert_array_equal(fast_config[key], value, err_msg=key)
+
+
+def _copy(config):
+    return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in config.items()}
 
 
 # whole training runs: fast Solver against the plain one
