@@ -81,8 +81,9 @@ class Solver:
         At the start and after every epoch: ``num_epochs + 1`` entries.
     best_val_acc : float
     best_params : dict of str to ndarray
-        Copies of the params with the best validation accuracy; restored into
-        the model when training ends.
+        Copies of the params with the best validation accuracy (the latest
+        params when there are no validation examples); restored into the model
+        when training ends.
     epoch, iteration : int
         Completed epochs and updates.
     fast_path : bool
@@ -294,7 +295,7 @@ class Solver:
         val_acc = self.check_accuracy(self.X_val, self.y_val, self.num_val_samples)
         self.train_acc_history.append(train_acc)
         self.val_acc_history.append(val_acc)
-        if val_acc > self.best_val_acc:
+        if val_acc > self.best_val_acc or self.X_val.shape[0] == 0:  # no val: keep the latest
             self.best_val_acc = val_acc
             self.best_params = {k: v.copy() for k, v in self.model.params.items()}
             self.epochs_since_best = 0

@@ -583,3 +583,18 @@ def test_load_state_dict_rejects_params_of_another_shape():
     other = Solver(make_model(h=7), make_data(seed=1, n_train=50, n_val=40), num_epochs=1, seed=7)
     with pytest.raises(CheckpointError):
         other.load_state_dict(state)
+
+
+def test_without_validation_examples_the_latest_params_are_kept():
+    # With an empty validation split every accuracy is 0: "best" would be the untrained epoch 0.
+    from nettrainer.data import make_spiral
+
+    X, y = make_spiral(20, rng=np.random.default_rng(0))
+    net = TwoLayerNet(2, 20, 3, std=0.01, rng=np.random.default_rng(0))
+    data = {"X_train": X, "y_train": y, "X_val": X[:0], "y_val": y[:0]}
+    solver = Solver(net, data, optim_config={"learning_rate": 1.0}, batch_size=20,
+                    num_epochs=5, seed=0)
+    solver.train()
+    last = solver.state_dict()["params"]
+    assert all(np.array_equal(net.params[k], last[k]) for k in last)
+    assert solver.train_acc_history[-1] > solver.train_acc_history[0]
