@@ -150,7 +150,7 @@ class TwoLayerNet:
             return loss, weight_decay
         affine_param_grads(dscores, hidden, out=(out["W2"], out["b2"]))
         dhidden = dscores @ W2.T  # (N, H), then relu_backward in place:
-        np.copyto(dhidden, 0, where=np.logical_not(hidden > 0))
+        np.multiply(dhidden, hidden > 0, out=dhidden)
         affine_param_grads(dhidden, X, out=(out["W1"], out["b1"]))
         return loss, weight_decay
 

@@ -94,7 +94,8 @@ def test_loss_and_grads_converts_input_of_another_dtype():
     assert all(g.dtype == np.float32 for g in out.values())
 
 
-# update rules: out= and weight_decay= give the in-place, decay-in-the-gradient numbers bit for bit
+# update rules: out= and weight_decay= give the in-place, decay-in-the-gradient numbers bit for
+# bit, except sgd's fused decay, (1 - lr * decay) * w - lr * dw: equal up to round-off
 
 
 @pytest.mark.parametrize("name", list(UPDATE_RULES))
@@ -121,7 +122,11 @@ def test_rules_with_out_and_weight_decay_are_bit_identical(name, shape, dtype):
                              weight_decay=decay)
         np.testing.assert_array_equal(next_again, next_w)
         fast_w = next_w
-        np.testing.assert_array_equal(fast_w, plain_w)
+        if name == "sgd":
+            assert_close(fast_w, plain_w, dtype, name)
+            fast_w = plain_w.copy()
+        else:
+            np.testing.assert_array_equal(fast_w, plain_w)
     for key, value in plain_config.items():
         np.testing.assert_array_equal(fast_config[key], value, err_msg=key)
 
