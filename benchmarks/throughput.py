@@ -1,0 +1,176 @@
+"""Training throughput of nettrainer against a plain numpy loop, PyTorch eager and the GEMM bound.
+
+Each implementation runs in its own worker process (so PyTorch's and OpenBLAS's
+thread pools never compete), on the same synthetic CIFAR-shaped data; the
+parent interleaves them, one epoch each per repetition, and reports the median
+samples/s with the ratios. Then a child process trains nettrainer on the
+float32 set and its peak RSS is compared with the size of the data.
+
+    python benchmarks/throughput.py            # full: N=49000, D=3072, B=200, 3 repetitions
+    python benchmarks/throughput.py --quick    # smoke run: a small N, 1 repetition, seconds
+
+Benchmarks are not tests: nothing here asserts a time.
+"""
+
+import argparse
+import importlib.util
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+import _impls
+
+SHAPES = [("float32", 100), ("float32", 500), ("float64", 100), ("float64", 500)]
+TORCH_NAMES = ("torch", "torch (L2 as weight_decay)")
+MIB = 1 << 20
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small data, one repetition")
+    parser.add_argument("--reps", type=int, default=None, help="repetitions (default 3; quick 1)")
+    parser.add_argument("--num-train", type=int, default=None, help="N (default 49000; quick 2000)")
+    parser.add_argument("--no-rss", action="store_true", help="skip the peak-RSS measurement")
+    parser.add_argument("--rss-child", nargs=2, metavar=("N", "H"), help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def machine_report():
+    lines = [f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {_cpu_model()}",
+             f"python {platform.python_version()}, numpy {np.__version__}"]
+    if importlib.util.find_spec("torch"):
+        import torch
+
+        lines.append(f"torch {torch.__version__} ({torch.get_num_threads()} threads by default, "
+                     "2 used)")
+    else:
+        lines.append("torch: not installed (pip install torch==2.13.0; the 'bench' extra)")
+    lines.append(f"BLAS: {_blas()}")
+    return lines
+
+
+def _cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _blas():
+    if importlib.util.find_spec("threadpoolctl"):
+        from threadpoolctl import threadpool_info
+
+        pools = [f"{p.get('internal_api')} {p.get('version')} ({p.get('architecture')}, "
+                 f"{p.get('num_threads')} threads)" for p in threadpool_info()
+                 if p.get("user_api") == "blas"]
+        if pools:
+            return "; ".join(pools)
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    return f"{blas.get('name')} {blas.get('version')}"
+
+
+def measure(cfg, names, reps):
+    """Return {name: [samples/s per repetition]}, running the workers in turn."""
+    context = multiprocessing.get_context("spawn")
+    workers = {}
+    for name in names:
+        parent, child = context.Pipe()
+        process = context.Process(target=_impls.worker, args=(child,), daemon=True)
+        process.start()
+        parent.send(("prepare", name, cfg))
+        workers[name] = (process, parent)
+    for _, connection in workers.values():
+        connection.recv()
+    results = {name: [] for name in names}
+    for _ in range(reps):
+        for name, (_, connection) in workers.items():
+            time.sleep(0.2)  # let the previous worker's spinning threads go to sleep
+            connection.send(("run",))
+            results[name].append(connection.recv()[1])
+    for process, connection in workers.values():
+        connection.send(("stop",))
+        process.join()
+    return results
+
+
+def print_table(rows, names, statistic):
+    """Print samples/s per implementation (``statistic`` of the repetitions) and the ratios."""
+    header = f"{'dtype':8} {'H':>4} " + " ".join(f"{n:>14.14}" for n in names)
+    print(header + "   nt/torch  nt/GEMM  nt/plain")
+    for (dtype, hidden), results in rows:
+        value = {n: statistic(v) for n, v in results.items()}
+        cells = " ".join(f"{value[n]:>14,.0f}" for n in names)
+        torch = max((value[n] for n in TORCH_NAMES if n in value), default=None)
+        nt = value["nettrainer"]
+        ratio_torch = f"{nt / torch:9.2f}" if torch else f"{'-':>9}"
+        print(f"{dtype:8} {hidden:>4} {cells}   {ratio_torch} {nt / value['GEMM bound']:8.2f} "
+              f"{nt / value['plain numpy']:9.2f}")
+
+
+def rss_child(num_train, hidden):
+    """Train nettrainer for one epoch on float32 data; print the data bytes and the peak RSS."""
+    data = _impls.make_data(num_train, _impls.EVAL_ROWS, 3072, np.dtype(np.float32))
+    nbytes = sum(a.nbytes for a in data.values())
+    _impls.Nettrainer(data, hidden, 200).run()
+    print(nbytes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+
+
+def measure_rss(num_train, hidden):
+    """Return (peak RSS of a fresh process training nettrainer, bytes of its data)."""
+    command = [sys.executable, __file__, "--rss-child", str(num_train), str(hidden)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    nbytes, peak = (int(v) for v in output.split()[-2:])
+    return peak, nbytes
+
+
+def main():
+    args = parse_args()
+    if args.rss_child:
+        rss_child(int(args.rss_child[0]), int(args.rss_child[1]))
+        return
+    reps = args.reps or (1 if args.quick else 3)
+    num_train = args.num_train or (2000 if args.quick else 49000)
+    names = ["nettrainer", "plain numpy"]
+    if importlib.util.find_spec("torch"):
+        names += list(TORCH_NAMES)
+    names.append("GEMM bound")
+    print("\n".join(machine_report()))
+    print(f"data: N={num_train} train + {_impls.EVAL_ROWS} val, D=3072, C=10, B=200; "
+          f"{reps} interleaved repetition(s) of one epoch each "
+          f"(epoch = N//B SGD steps + train/val accuracy on {_impls.EVAL_ROWS} rows each)")
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    rows = []
+    for dtype, hidden in SHAPES:
+        cfg = {"num_train": num_train, "num_val": _impls.EVAL_ROWS, "dim": 3072,
+               "dtype": dtype, "hidden": hidden, "batch_size": 200}
+        rows.append(((dtype, hidden), measure(cfg, names, reps)))
+    print("median of the repetitions (samples/s; nt/torch against the faster torch variant):")
+    print_table(rows, names, statistic=statistics.median)
+    if reps > 1:
+        print("best repetition of each (the least disturbed by other processes):")
+        print_table(rows, names, statistic=max)
+    print(f"load average after: {os.getloadavg()[0]:.2f} (other processes on the machine "
+          "make every number lower and noisier)")
+    if not args.no_rss:
+        peak, nbytes = measure_rss(num_train, 500)
+        verdict = "within" if peak <= nbytes + 100 * MIB else "OVER"
+        print(f"peak RSS training float32 N={num_train}, H=500: {peak / MIB:.0f} MiB; data "
+              f"{nbytes / MIB:.0f} MiB; data + 100 MiB = {nbytes / MIB + 100:.0f} MiB ({verdict})")
+
+
+if __name__ == "__main__":
+    main()
