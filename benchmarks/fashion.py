@@ -87,11 +87,14 @@ def run_sklearn(dataset, hidden, epochs, seed):
     return points
 
 
-def plot(curves, path):
+def plot(curves, final, path):
+    """Draw test accuracy against training time; a star marks the params nettrainer keeps."""
     figure, axes = plt.subplots(figsize=(7, 4.5))
     for label, points in curves.items():
         seconds, accuracy = zip(*points, strict=True)
         axes.plot(seconds, np.array(accuracy) * 100, marker="o", markersize=3, label=label)
+    axes.plot(final[0], final[1] * 100, marker="*", markersize=12, color="C0", linestyle="none",
+              label="nettrainer's result: the best-validation epoch's params")
     axes.axhline(90.0, color="grey", linestyle=":", label="90%")
     axes.set_xlabel("training wall time (s)")
     axes.set_ylabel("test accuracy (%)")
@@ -126,7 +129,7 @@ def main():
     print("\nper epoch (training seconds, test accuracy):")
     for name, pts in curves.items():
         print(f"  {name}: " + ", ".join(f"{s:.1f}s {a:.2%}" for s, a in pts))
-    plot(curves, args.png)
+    plot(curves, (points[-1][0], final), args.png)
     print(f"\nplot: {args.png}")
 
 
