@@ -12,7 +12,7 @@ import numpy as np
 
 from nettrainer import config, experiment, plots, runs
 from nettrainer.errors import CheckpointError, DataError
-from nettrainer.solver import checked_params
+from nettrainer.solver_state import checked_params
 
 
 def read_run_config(run_dir: Path) -> config.Config:
