@@ -68,16 +68,10 @@ def eval_numerical_gradient(
     -------
     grad : ndarray of the shape of ``x``
     """
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        original = x[index]
-        x[index] = original + h
-        f_plus = f(x)
-        x[index] = original - h
-        f_minus = f(x)
-        x[index] = original
-        grad[index] = (f_plus - f_minus) / (2 * h)
-        if verbose:
+    values = eval_numerical_gradient_at(f, x, np.arange(x.size), h=h)
+    grad = values.reshape(x.shape).astype(x.dtype, copy=False)
+    if verbose:
+        for index in np.ndindex(x.shape):
             print(index, grad[index])
     return grad
 
@@ -303,15 +297,15 @@ def eval_numerical_gradient_at(
     grad : ndarray of shape (K,)
         The partial derivatives at ``entries``, in that order.
     """
-    flat = x.reshape(-1)  # a view: x is contiguous
     grad = np.empty(len(entries))
-    for k, index in enumerate(entries):
-        original = flat[index]
-        flat[index] = original + h
+    for k, flat_index in enumerate(entries):
+        index = np.unravel_index(flat_index, x.shape)  # works for any memory layout of x
+        original = x[index]
+        x[index] = original + h
         f_plus = f(x)
-        flat[index] = original - h
+        x[index] = original - h
         f_minus = f(x)
-        flat[index] = original
+        x[index] = original
         grad[k] = (f_plus - f_minus) / (2 * h)
     return grad
 
