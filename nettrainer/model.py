@@ -5,8 +5,11 @@ Architecture: input - affine - ReLU - affine - softmax, with L2 weight decay
 ``N``, ``D``, ``H``, ``C`` as in :mod:`nettrainer.layers`.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
+from nettrainer.gemm import matmul_accumulate
 from nettrainer.layers import (
     affine_backward,
     affine_forward,
@@ -137,6 +140,91 @@ class TwoLayerNet:
             Per parameter, the multiple of it that completes its gradient:
             ``2 * reg`` for ``W1`` and ``W2``, 0 for the biases.
         """
+
+        def write_grads(layer_input: np.ndarray, dout: np.ndarray, w: str, b: str) -> None:
+            affine_param_grads(dout, layer_input, out=(out[w], out[b]))
+
+        return self._fast_loss(X, y, reg, write_grads), self.weight_decay(reg)
+
+    def loss_and_sgd_step(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        reg: float,
+        learning_rate: float,
+        *,
+        out: dict[str, np.ndarray] | None = None,
+    ) -> float:
+        """Compute the loss of :meth:`loss` and take the SGD step on its gradients.
+
+        ``out[name] = params[name] - learning_rate * grads[name]`` with the
+        gradients of :meth:`loss` (L2 term included), up to round-off, as
+        :func:`nettrainer.optim.sgd` would update them. Each weight matrix's
+        step runs inside the matrix product of its gradient
+        (:func:`nettrainer.gemm.matmul_accumulate`), so the gradient is never
+        stored. When the loss is not finite, nothing is written.
+
+        Parameters
+        ----------
+        X : ndarray of shape (N, D)
+            Input batch; fastest when C-contiguous in the model's dtype.
+        y : ndarray of shape (N,)
+            Integer labels in [0, C).
+        reg : float
+            L2 strength, as in :meth:`loss`.
+        learning_rate : float
+        out : dict of str to ndarray, optional
+            An array shaped like each parameter to write its next value into;
+            ``params`` is then left as it was. When None, ``params`` is updated
+            in place.
+
+        Returns
+        -------
+        loss : float
+            The loss before the step, as :meth:`loss` computes it.
+        """
+        out = self.params if out is None else out
+        weight_decay = self.weight_decay(reg)
+
+        def step(layer_input: np.ndarray, dout: np.ndarray, w: str, b: str) -> None:
+            weights, bias = self.params[w], self.params[b]
+            if out[w] is not weights:
+                np.copyto(out[w], weights)
+            keep = 1 - learning_rate * weight_decay[w]
+            matmul_accumulate(layer_input.T, dout, out[w], alpha=-learning_rate, beta=keep)
+            np.subtract(bias, learning_rate * np.sum(dout, axis=0), out=out[b])
+
+        return self._fast_loss(X, y, reg, step)
+
+    def weight_decay(self, reg: float) -> dict[str, float]:
+        """Per parameter, the multiple of it that the L2 term adds to its gradient.
+
+        Parameters
+        ----------
+        reg : float
+            L2 strength, as in :meth:`loss`.
+
+        Returns
+        -------
+        weight_decay : dict of str to float
+            ``2 * reg`` for ``W1`` and ``W2``, 0 for the biases.
+        """
+        return {"W1": 2 * reg, "b1": 0.0, "W2": 2 * reg, "b2": 0.0}
+
+    def _fast_loss(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        reg: float,
+        store: Callable[[np.ndarray, np.ndarray, str, str], None],
+    ) -> float:
+        """Run the fast path's forward and backward passes; ``store`` consumes each layer's grads.
+
+        ``store(layer_input, dout, "W", "b")`` is called once per affine layer,
+        second layer first, with its input (N, D_in) and upstream gradient
+        (N, D_out), after the last read of that layer's parameters, so it may
+        overwrite them. It is not called when the loss is not finite.
+        """
         W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
         X = np.asarray(X, dtype=self.dtype)
         hidden, _ = affine_forward(X, W1, b1)  # (N, H), then the ReLU in place:
@@ -144,15 +232,13 @@ class TwoLayerNet:
         scores, _ = affine_forward(hidden, W2, b2)  # (N, C)
         data_loss, dscores = softmax_loss(scores, y)  # dscores: (N, C)
         loss = data_loss + reg * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
-        decay = 2 * reg
-        weight_decay = {"W1": decay, "b1": 0.0, "W2": decay, "b2": 0.0}
         if not np.isfinite(loss):
-            return loss, weight_decay
-        affine_param_grads(dscores, hidden, out=(out["W2"], out["b2"]))
+            return loss
         dhidden = dscores @ W2.T  # (N, H), then relu_backward in place:
+        store(hidden, dscores, "W2", "b2")
         np.multiply(dhidden, hidden > 0, out=dhidden)
-        affine_param_grads(dhidden, X, out=(out["W1"], out["b1"]))
-        return loss, weight_decay
+        store(X, dhidden, "W1", "b1")
+        return loss
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predict a label for each example, in chunks of rows to bound memory.

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 
 from nettrainer.errors import DivergenceError, RegistryError
-from nettrainer.optim import get_update_rule
+from nettrainer.optim import get_update_rule, sgd
 from nettrainer.random_state import RandomSource, make_random_source
 from nettrainer.solver_state import ResumableState, copy_config
-from nettrainer.workspace import StepWorkspace, has_fast_path
+from nettrainer.workspace import StepWorkspace, has_fast_path, has_fused_sgd
 
 SAMPLING_MODES = ("shuffle", "replacement")
 
@@ -89,6 +89,9 @@ class Solver(ResumableState):
         Completed epochs and updates.
     fast_path : bool
         Whether training goes through ``model.loss_and_grads``.
+    fused_sgd : bool
+        Whether vanilla SGD steps go through ``model.loss_and_sgd_step``
+        instead, the update running inside the weights' gradient products.
     """
 
     def __init__(
@@ -125,6 +128,7 @@ class Solver(ResumableState):
         self.callbacks = tuple(callbacks)
         self.random: RandomSource = make_random_source(seed)
         self.fast_path = has_fast_path(model)
+        self.fused_sgd = self.fast_path and self.update_rule is sgd and has_fused_sgd(model)
         self._reset()
 
     def _initial_learning_rate(self) -> float:
@@ -247,26 +251,42 @@ class Solver(ResumableState):
 
     def _step(self, X_batch: np.ndarray, y_batch: np.ndarray) -> None:
         spares = self._workspace.spares_like(self.model.params)
-        loss, grads, weight_decay = self._loss_and_grads(X_batch, y_batch, spares)
-        if not np.isfinite(loss):
-            last = self.loss_history[-1] if self.loss_history else None
-            if last is not None and self._restorable:
-                self.model.params.update(self._workspace.spares)
-                self._workspace.spares, self._restorable = {}, False
-            raise DivergenceError(self.iteration, self.learning_rate, last)
-        self.loss_history.append(float(loss))
-        params = self.model.params
-        for name, w in params.items():
-            params[name], self.optim_configs[name] = self.update_rule(
-                w,
-                grads[name],
-                self.optim_configs[name],
-                out=spares[name],
-                weight_decay=weight_decay[name],
+        learning_rates = {config.get("learning_rate") for config in self.optim_configs.values()}
+        if self.fused_sgd and len(learning_rates) == 1:
+            (learning_rate,) = learning_rates
+            loss = self.model.loss_and_sgd_step(
+                X_batch, y_batch, self.reg, float(learning_rate), out=spares
             )
-            spares[name] = w  # the params of this step's (finite) loss
+            self._check_finite(loss)
+            params = self.model.params
+            for name, w in params.items():
+                params[name], spares[name] = spares[name], w
+        else:
+            loss, grads, weight_decay = self._loss_and_grads(X_batch, y_batch, spares)
+            self._check_finite(loss)
+            params = self.model.params
+            for name, w in params.items():
+                params[name], self.optim_configs[name] = self.update_rule(
+                    w,
+                    grads[name],
+                    self.optim_configs[name],
+                    out=spares[name],
+                    weight_decay=weight_decay[name],
+                )
+                spares[name] = w  # the params of this step's (finite) loss
+        self.loss_history.append(float(loss))
         self._restorable = True
         self.iteration += 1
+
+    def _check_finite(self, loss: float) -> None:
+        """Raise DivergenceError for a loss that is not finite, restoring the last finite params."""
+        if np.isfinite(loss):
+            return
+        last = self.loss_history[-1] if self.loss_history else None
+        if last is not None and self._restorable:
+            self.model.params.update(self._workspace.spares)
+            self._workspace.spares, self._restorable = {}, False
+        raise DivergenceError(self.iteration, self.learning_rate, last)
 
     def _loss_and_grads(
         self, X_batch: np.ndarray, y_batch: np.ndarray, spares: dict[str, np.ndarray]

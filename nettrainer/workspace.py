@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from nettrainer.gemm import fuses_in_blas
+
 
 def has_fast_path(model: Any) -> bool:
     """Whether ``model.loss_and_grads`` exists and comes from the class that defines ``loss``.
@@ -29,9 +31,35 @@ def has_fast_path(model: Any) -> bool:
     -------
     fast : bool
     """
+    return _defined_beside_loss(model, "loss_and_grads")
+
+
+def has_fused_sgd(model: Any) -> bool:
+    """Whether SGD steps can run inside the gradient products: ``model.loss_and_sgd_step``.
+
+    It must come from the class that defines ``loss``, and every parameter's
+    dtype must be one that :func:`nettrainer.gemm.fuses_in_blas` accepts
+    (otherwise the separate update of :mod:`nettrainer.optim` is faster).
+
+    Parameters
+    ----------
+    model : object
+        A model meeting the :class:`~nettrainer.solver.Solver` contract.
+
+    Returns
+    -------
+    fused : bool
+    """
+    return _defined_beside_loss(model, "loss_and_sgd_step") and all(
+        fuses_in_blas(w.dtype) for w in model.params.values()
+    )
+
+
+def _defined_beside_loss(model: Any, method: str) -> bool:
+    """Whether ``method`` is defined by the class in ``type(model)``'s MRO that defines ``loss``."""
     mro = type(model).__mro__
     loss_owner = next((k for k in mro if "loss" in vars(k)), None)
-    return loss_owner is not None and "loss_and_grads" in vars(loss_owner)
+    return loss_owner is not None and method in vars(loss_owner)
 
 
 def _fits(array: np.ndarray | None, like: np.ndarray) -> bool:

@@ -9,10 +9,12 @@ the fused weight decay and the out-of-place update rules must agree with them to
 import numpy as np
 import pytest
 
+from nettrainer import gemm
+from nettrainer.errors import DivergenceError
 from nettrainer.model import TwoLayerNet
 from nettrainer.optim import UPDATE_RULES
 from nettrainer.solver import Solver
-from nettrainer.workspace import has_fast_path
+from nettrainer.workspace import has_fast_path, has_fused_sgd
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 RTOL = {np.float64: 1e-12, np.float32: 1e-5}
@@ -92,6 +94,100 @@ def test_loss_and_grads_converts_input_of_another_dtype():
     loss, _ = model.loss_and_grads(X, y, 0.1, out=out)
     assert loss == pytest.approx(model.loss(X, y, reg=0.1)[0], rel=1e-5)
     assert all(g.dtype == np.float32 for g in out.values())
+
+
+# loss_and_sgd_step: the SGD step inside the gradient products
+
+
+@pytest.fixture(params=["blas", "numpy"])
+def gemm_backend(request, monkeypatch):
+    """Run a test with numpy's BLAS gemm, then with the numpy fallback of nettrainer.gemm."""
+    if request.param == "numpy":
+        monkeypatch.setattr(gemm, "_gemm_for", lambda dtype: None)
+    return request.param
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("reg", [0.0, 0.05])
+@pytest.mark.parametrize("in_place", [False, True])
+@pytest.mark.parametrize(("n", "d", "h", "c"), [(1, 1, 1, 2), (64, 300, 50, 10)])
+def test_loss_and_sgd_step_is_loss_then_sgd(gemm_backend, dtype, reg, in_place, n, d, h, c):
+    rng = np.random.default_rng(n + d + h)
+    model = TwoLayerNet(d, h, c, std=0.5, dtype=dtype, rng=rng)
+    model.params["b1"][:] = rng.standard_normal(h)
+    model.params["b2"][:] = rng.standard_normal(c)
+    X = rng.standard_normal((n, d)).astype(dtype)
+    y = rng.integers(0, c, n)
+    before = {k: v.copy() for k, v in model.params.items()}
+    loss, grads = model.loss(X, y, reg=reg)
+    expected = {k: before[k] - 0.3 * grads[k] for k in PARAM_NAMES}
+    out = None if in_place else {k: np.full_like(v, np.nan) for k, v in model.params.items()}
+    step_loss = model.loss_and_sgd_step(X, y, reg, 0.3, out=out)
+    assert step_loss == pytest.approx(loss, rel=RTOL[dtype], abs=1e-12)
+    result = model.params if in_place else out
+    for name in PARAM_NAMES:
+        assert result[name].dtype == dtype, name
+        assert_close(result[name], expected[name], dtype, name)
+        if not in_place:
+            np.testing.assert_array_equal(model.params[name], before[name])
+
+
+def test_loss_and_sgd_step_writes_nothing_when_the_loss_is_not_finite():
+    model = TwoLayerNet(4, 3, 2, std=1.0, rng=np.random.default_rng(0))
+    model.params["W1"][0, 0] = np.inf
+    before = {k: v.copy() for k, v in model.params.items()}
+    out = {k: np.full_like(v, 7.0) for k, v in model.params.items()}
+    with np.errstate(all="ignore"):
+        loss = model.loss_and_sgd_step(np.ones((2, 4)), np.array([0, 1]), 0.1, 0.5, out=out)
+        in_place_loss = model.loss_and_sgd_step(np.ones((2, 4)), np.array([0, 1]), 0.1, 0.5)
+    assert not np.isfinite(loss) and not np.isfinite(in_place_loss)
+    assert all(np.all(v == 7.0) for v in out.values())
+    for name in PARAM_NAMES:
+        np.testing.assert_array_equal(model.params[name], before[name])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_solver_fuses_sgd_only_for_sgd_with_blas(dtype, monkeypatch):
+    data = make_data(dtype=dtype)
+
+    def solver(model, rule="sgd"):
+        return Solver(model, data, update_rule=rule, num_epochs=0)
+
+    assert solver(TwoLayerNet(40, 3, 5, dtype=dtype)).fused_sgd
+    assert not solver(TwoLayerNet(40, 3, 5, dtype=dtype), "sgd_momentum").fused_sgd
+    assert not solver(PlainNet(40, 3, 5, dtype=dtype)).fused_sgd
+    assert not has_fused_sgd(TwoLayerNet(40, 3, 5, dtype=np.float16))
+    monkeypatch.setattr(gemm, "_gemm_for", lambda dtype: None)
+    assert not solver(TwoLayerNet(40, 3, 5, dtype=dtype)).fused_sgd
+
+
+def test_fused_sgd_follows_the_separate_update(monkeypatch):
+    """The fused Solver against the fast path with optim.sgd (gemm's BLAS switched off)."""
+    runs = []
+    for blas in (gemm._gemm_for, lambda dtype: None):
+        monkeypatch.setattr(gemm, "_gemm_for", blas)
+        model = TwoLayerNet(40, 30, 5, std=0.1, rng=np.random.default_rng(3))
+        solver = Solver(model, make_data(), optim_config={"learning_rate": 0.3}, reg=0.01,
+                        lr_decay=0.9, batch_size=32, num_epochs=3, seed=11)
+        solver.train()
+        runs.append(solver)
+    assert runs[0].fused_sgd and not runs[1].fused_sgd
+    assert_close(runs[0].loss_history, np.array(runs[1].loss_history), np.float64, "loss")
+    for name in PARAM_NAMES:
+        assert_close(runs[0].model.params[name], runs[1].model.params[name], np.float64, name)
+
+
+def test_fused_sgd_restores_the_last_finite_params_on_divergence(gemm_backend):
+    model = TwoLayerNet(40, 30, 5, std=1.0, rng=np.random.default_rng(3))
+    solver = Solver(model, make_data(n_train=32), optim_config={"learning_rate": 1e170},
+                    reg=1.0, batch_size=32, num_epochs=3, seed=0)
+    start = {k: v.copy() for k, v in model.params.items()}
+    with np.errstate(all="ignore"), pytest.raises(DivergenceError) as excinfo:
+        solver.train()
+    assert solver.fused_sgd == (gemm_backend == "blas")
+    assert excinfo.value.iteration == 1
+    for name in PARAM_NAMES:
+        np.testing.assert_array_equal(model.params[name], start[name])
 
 
 # update rules: out= and weight_decay= give the in-place, decay-in-the-gradient numbers bit for

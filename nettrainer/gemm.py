@@ -1,0 +1,168 @@
+"""A matrix product added into an existing array: BLAS's ``C = alpha * A @ B + beta * C``.
+
+numpy's ``matmul`` always overwrites its output, so an SGD step on a weight
+matrix takes three passes over arrays its size: the product writes the gradient,
+then the update reads it back with the weights and writes the next weights.
+BLAS's gemm scales the previous contents of ``C`` inside the product itself, so
+``W = (1 - lr * decay) * W - lr * (x.T @ dout)`` is one product and nothing
+else.
+
+numpy does not expose gemm, so :func:`matmul_accumulate` calls the CBLAS
+``cblas_sgemm`` / ``cblas_dgemm`` of the BLAS library numpy itself is linked
+against, through :mod:`ctypes`: the same library and the same thread pool as
+every ``@`` in the step (a second BLAS, such as scipy's, would keep its own
+threads spinning beside numpy's and slow both down). The library is found among
+the files numpy ships or the process has loaded, the call is checked against
+numpy on small matrices once, and where anything is missing or disagrees
+:func:`fuses_in_blas` is False and the same numbers come from numpy with a
+temporary.
+"""
+
+import ctypes
+import functools
+import glob
+import os
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112  # CBLAS enum values
+# (symbol prefix, symbol suffix, integer type): numpy 2 wheels' scipy-openblas64 first,
+# then OpenBLAS built with 64-bit integers, then the reference LP64 interface (MKL, OpenBLAS).
+_SYMBOLS = (
+    ("scipy_cblas_", "64_", ctypes.c_int64),
+    ("cblas_", "64_", ctypes.c_int64),
+    ("cblas_", "", ctypes.c_int),
+)
+_C_SCALARS = {np.dtype(np.float32): ctypes.c_float, np.dtype(np.float64): ctypes.c_double}
+_LETTERS = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}
+
+Gemm = Callable[[np.ndarray, np.ndarray, np.ndarray, float, float], None]
+
+
+def _library_paths() -> Iterator[str]:
+    """Candidate BLAS libraries: those bundled with numpy, then those this process has loaded."""
+    numpy_dir = os.path.dirname(np.__file__)
+    for pattern in ("../numpy.libs/*blas*", ".dylibs/*blas*", "../numpy.libs/*mkl*"):
+        yield from sorted(glob.glob(os.path.join(numpy_dir, pattern)))
+    try:
+        with open("/proc/self/maps") as maps:
+            loaded = {line.split()[-1] for line in maps if "blas" in line or "mkl" in line}
+    except OSError:  # not Linux
+        return
+    yield from sorted(path for path in loaded if path.startswith("/"))
+
+
+def _bind(library: ctypes.CDLL, dtype: np.dtype) -> Gemm | None:
+    """Return a gemm for ``dtype`` from ``library``'s CBLAS symbols, or None."""
+    scalar = _C_SCALARS[dtype]
+    for prefix, suffix, integer in _SYMBOLS:
+        function = getattr(library, f"{prefix}{_LETTERS[dtype]}gemm{suffix}", None)
+        if function is None:
+            continue
+        function.restype = None
+        pointer = ctypes.c_void_p
+        function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, integer, integer, integer,
+                             scalar, pointer, integer, pointer, integer, scalar, pointer, integer]
+        return functools.partial(_call_gemm, function)
+    return None
+
+
+def _row_major(m: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Return ``(array, trans, leading_dimension)`` with ``op(array) == m`` in row-major CBLAS.
+
+    ``m`` or its transpose passes without a copy when its rows are evenly spaced
+    runs of adjacent elements; anything else is copied into C order.
+    """
+    for candidate, trans in ((m, NO_TRANS), (m.T, TRANS)):
+        rows, columns = candidate.shape
+        itemsize = candidate.itemsize
+        rows_step = candidate.strides[0] if rows > 1 else columns * itemsize  # any stride fits
+        columns_step = candidate.strides[1] if columns > 1 else itemsize  # a dimension of 1
+        if columns_step == itemsize and rows_step >= columns * itemsize:
+            return candidate, trans, rows_step // itemsize
+    copy = np.ascontiguousarray(m)
+    return copy, NO_TRANS, copy.shape[1]
+
+
+def _call_gemm(
+    function: Callable[..., None], a: np.ndarray, b: np.ndarray, out: np.ndarray,
+    alpha: float, beta: float,
+) -> None:
+    """``out = alpha * a @ b + beta * out`` through a bound CBLAS gemm; ``out`` C-contiguous."""
+    (m, k), n = a.shape, b.shape[1]
+    a_array, a_trans, lda = _row_major(a)
+    b_array, b_trans, ldb = _row_major(b)
+    function(ROW_MAJOR, a_trans, b_trans, m, n, k, alpha, a_array.ctypes.data, max(lda, 1),
+             b_array.ctypes.data, max(ldb, 1), beta, out.ctypes.data, max(n, 1))
+
+
+def _passes_self_test(gemm: Gemm, dtype: np.dtype) -> bool:
+    """Whether ``gemm`` agrees with numpy on small products in every layout the step uses."""
+    rng = np.random.default_rng(0)
+    tolerance = 1e-4 if dtype == np.float32 else 1e-12
+    for shape_a, shape_b in (((5, 3), (3, 4)), ((1, 7), (7, 1)), ((6, 2), (2, 3))):
+        a = rng.standard_normal(shape_a).astype(dtype)
+        b = rng.standard_normal(shape_b).astype(dtype)
+        for a_view in (a, np.asfortranarray(a), np.ascontiguousarray(a.T).T):
+            out = rng.standard_normal((shape_a[0], shape_b[1])).astype(dtype)
+            expected = -0.5 * (a @ b) + 0.75 * out
+            gemm(a_view, b, out, -0.5, 0.75)
+            if not np.allclose(out, expected, rtol=tolerance, atol=tolerance):
+                return False
+    return True
+
+
+@functools.cache
+def _gemm_for(dtype: np.dtype) -> Gemm | None:
+    """Return the checked CBLAS gemm of numpy's BLAS for ``dtype``, or None where it has none."""
+    if dtype not in _C_SCALARS:
+        return None
+    for path in _library_paths():
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        gemm = _bind(library, dtype)
+        if gemm is not None and _passes_self_test(gemm, dtype):
+            return gemm
+    return None
+
+
+def fuses_in_blas(dtype: np.dtype | type) -> bool:
+    """Whether :func:`matmul_accumulate` runs as one BLAS gemm for arrays of ``dtype``.
+
+    True for float32 and float64 where numpy's BLAS library offers CBLAS gemm.
+    """
+    return _gemm_for(np.dtype(dtype)) is not None
+
+
+def matmul_accumulate(
+    a: np.ndarray, b: np.ndarray, out: np.ndarray, *, alpha: float, beta: float
+) -> np.ndarray:
+    """Overwrite ``out`` with ``alpha * (a @ b) + beta * out``.
+
+    Parameters
+    ----------
+    a : ndarray of shape (M, K)
+    b : ndarray of shape (K, N)
+    out : ndarray of shape (M, N)
+        Read, scaled by ``beta`` and overwritten.
+    alpha, beta : float
+
+    Returns
+    -------
+    out : ndarray of shape (M, N)
+        The same array. One BLAS gemm where :func:`fuses_in_blas` holds for
+        the common dtype and ``out`` is C-contiguous; numpy with a temporary
+        the size of ``out`` otherwise. Both are the formula up to round-off.
+    """
+    gemm = _gemm_for(out.dtype) if a.dtype == b.dtype == out.dtype else None
+    if gemm is None or not out.flags.c_contiguous or out.size == 0:
+        product = np.matmul(a, b)
+        product *= alpha
+        out *= beta
+        out += product
+        return out
+    gemm(a, b, out, alpha, beta)
+    return out

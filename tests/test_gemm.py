@@ -1,0 +1,84 @@
+"""matmul_accumulate: BLAS's C = alpha * A @ B + beta * C, through numpy's BLAS and without it."""
+
+import numpy as np
+import pytest
+
+from nettrainer import gemm
+
+LAYOUTS = {
+    "C": np.ascontiguousarray,
+    "F": np.asfortranarray,
+    "strided": lambda m: np.repeat(m, 2, axis=1)[:, ::2],
+}
+RTOL = {np.float64: 1e-13, np.float32: 1e-5}
+
+
+def reference(a, b, c, alpha, beta):
+    return alpha * (a.astype(np.float64) @ b.astype(np.float64)) + beta * c.astype(np.float64)
+
+
+@pytest.fixture(params=["blas", "numpy"])
+def backend(request, monkeypatch):
+    if request.param == "numpy":
+        monkeypatch.setattr(gemm, "_gemm_for", lambda dtype: None)
+    return request.param
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("a_layout", list(LAYOUTS))
+@pytest.mark.parametrize("b_layout", list(LAYOUTS))
+@pytest.mark.parametrize(("m", "k", "n"), [(7, 5, 3), (1, 4, 6), (6, 4, 1), (1, 1, 1)])
+def test_matmul_accumulate_is_the_gemm_formula(backend, dtype, a_layout, b_layout, m, k, n):
+    rng = np.random.default_rng(m * 100 + k * 10 + n)
+    a = LAYOUTS[a_layout](rng.standard_normal((m, k)).astype(dtype))
+    b = LAYOUTS[b_layout](rng.standard_normal((k, n)).astype(dtype))
+    out = rng.standard_normal((m, n)).astype(dtype)
+    expected = reference(a, b, out, -0.3, 0.9)
+    result = gemm.matmul_accumulate(a, b, out, alpha=-0.3, beta=0.9)
+    assert result is out
+    np.testing.assert_allclose(out, expected, rtol=RTOL[dtype], atol=RTOL[dtype])
+
+
+def test_matmul_accumulate_takes_a_transposed_view_as_a():
+    """The model passes ``x.T`` (Fortran-ordered) for the first operand, as in ``x.T @ dout``."""
+    rng = np.random.default_rng(1)
+    x, dout = rng.standard_normal((20, 9)), rng.standard_normal((20, 4))
+    w = rng.standard_normal((9, 4))
+    expected = reference(x.T, dout, w, -0.01, 0.999)
+    gemm.matmul_accumulate(x.T, dout, w, alpha=-0.01, beta=0.999)
+    np.testing.assert_allclose(w, expected, rtol=1e-13)
+
+
+def test_a_non_contiguous_out_is_updated_in_place(backend):
+    rng = np.random.default_rng(2)
+    base = rng.standard_normal((6, 10))
+    out = base[:, ::2]  # a view: the update must land in base
+    a, b = rng.standard_normal((6, 3)), rng.standard_normal((3, 5))
+    expected = reference(a, b, out, 2.0, -1.0)
+    gemm.matmul_accumulate(a, b, out, alpha=2.0, beta=-1.0)
+    np.testing.assert_allclose(base[:, ::2], expected, rtol=1e-13)
+
+
+def test_beta_zero_ignores_what_out_held():
+    a, b = np.ones((2, 3)), np.ones((3, 2))
+    out = np.full((2, 2), 7.0)
+    gemm.matmul_accumulate(a, b, out, alpha=1.0, beta=0.0)
+    np.testing.assert_array_equal(out, np.full((2, 2), 3.0))
+
+
+def test_fuses_in_blas_only_for_float_dtypes_with_a_blas(monkeypatch):
+    assert gemm.fuses_in_blas(np.float32) and gemm.fuses_in_blas(np.float64)
+    assert not gemm.fuses_in_blas(np.float16)
+    assert not gemm.fuses_in_blas(np.int64)
+    monkeypatch.setattr(gemm, "_gemm_for", lambda dtype: None)
+    assert not gemm.fuses_in_blas(np.float64)
+
+
+def test_mixed_dtypes_fall_back_to_numpy():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((4, 3)).astype(np.float32)
+    b = rng.standard_normal((3, 2))
+    out = rng.standard_normal((4, 2))
+    expected = reference(a, b, out, 0.5, 2.0)
+    gemm.matmul_accumulate(a, b, out, alpha=0.5, beta=2.0)
+    np.testing.assert_allclose(out, expected, rtol=1e-6)
