@@ -37,8 +37,10 @@ class Solver(ResumableState):
     a reused batch array, writes the gradients into the spare arrays below and
     fuses the L2 gradient into the update; the numbers equal the plain path's
     up to round-off. Each update writes the next params into spare arrays
-    swapped into ``model.params``, so the previous ones stay, uncopied, for a
-    divergence to restore.
+    swapped into ``model.params``, so the previous ones stay for a divergence
+    to restore. With ``update_rule="sgd"`` and a model that also defines
+    :meth:`~nettrainer.model.TwoLayerNet.loss_and_sgd_step`, the step runs
+    inside the weights' gradient products instead (see :mod:`nettrainer.gemm`).
 
     Parameters
     ----------
