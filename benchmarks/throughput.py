@@ -126,6 +126,23 @@ def print_table(rows, names, statistic):
               f"{nt / value['plain numpy']:9.2f}")
 
 
+def print_paired_ratios(rows):
+    """Print the median over repetitions of each repetition's own ratios.
+
+    The implementations of one repetition run back to back, so their ratio
+    cancels most of a slow change in what else the machine is doing.
+    """
+    print(f"{'dtype':8} {'H':>4}   nt/torch  nt/GEMM  nt/plain")
+    for (dtype, hidden), results in rows:
+        torch_variants = [results[n] for n in TORCH_NAMES if n in results]
+        torch = [max(values) for values in zip(*torch_variants, strict=True)]
+        cells = ""
+        for other in (torch, results["GEMM bound"], results["plain numpy"]):
+            ratios = [a / b for a, b in zip(results["nettrainer"], other, strict=True)]
+            cells += f"{statistics.median(ratios):9.2f}" if ratios else f"{'-':>9}"
+        print(f"{dtype:8} {hidden:>4} {cells}")
+
+
 def rss_child(num_train, hidden):
     """Train nettrainer for one epoch on float32 data; print the data bytes and the peak RSS."""
     data = _impls.make_data(num_train, _impls.EVAL_ROWS, 3072, np.dtype(np.float32))
@@ -168,6 +185,8 @@ def main():
     if reps > 1:
         print("best repetition of each (the least disturbed by other processes):")
         print_table(rows, names, statistic=max)
+        print("median of the ratios within each repetition (the most robust to a busy machine):")
+        print_paired_ratios(rows)
     print(f"load average after: {os.getloadavg()[0]:.2f} (other processes on the machine "
           "make every number lower and noisier)")
     if not args.no_rss:
