@@ -41,16 +41,19 @@ Gemm = Callable[[np.ndarray, np.ndarray, np.ndarray, float, float], None]
 
 
 def _library_paths() -> Iterator[str]:
-    """Candidate BLAS libraries: those bundled with numpy, then those this process has loaded."""
+    """Candidate BLAS libraries: those bundled with numpy, then those this process has loaded.
+
+    Libraries shipped with scipy are skipped: their thread pool is not numpy's.
+    """
     numpy_dir = os.path.dirname(np.__file__)
     for pattern in ("../numpy.libs/*blas*", ".dylibs/*blas*", "../numpy.libs/*mkl*"):
-        yield from sorted(glob.glob(os.path.join(numpy_dir, pattern)))
+        yield from sorted(glob.glob(os.path.normpath(os.path.join(numpy_dir, pattern))))
     try:
         with open("/proc/self/maps") as maps:
             loaded = {line.split()[-1] for line in maps if "blas" in line or "mkl" in line}
     except OSError:  # not Linux
         return
-    yield from sorted(path for path in loaded if path.startswith("/"))
+    yield from sorted(p for p in loaded if p.startswith("/") and "scipy" not in os.path.dirname(p))
 
 
 def _bind(library: ctypes.CDLL, dtype: np.dtype) -> Gemm | None:

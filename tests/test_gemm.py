@@ -82,3 +82,20 @@ def test_mixed_dtypes_fall_back_to_numpy():
     expected = reference(a, b, out, 0.5, 2.0)
     gemm.matmul_accumulate(a, b, out, alpha=0.5, beta=2.0)
     np.testing.assert_allclose(out, expected, rtol=1e-6)
+
+
+def test_a_gemm_that_disagrees_with_numpy_fails_the_self_test():
+    def transposed_by_mistake(a, b, out, alpha, beta):
+        out[...] = alpha * (a @ b).T.reshape(out.shape) + beta * out
+
+    for dtype in (np.dtype(np.float32), np.dtype(np.float64)):
+        assert gemm._passes_self_test(gemm._gemm_for(dtype), dtype)
+        assert not gemm._passes_self_test(transposed_by_mistake, dtype)
+
+
+def test_the_blas_found_is_one_numpy_loaded_and_never_scipys():
+    paths = list(gemm._library_paths())
+    assert paths and all("scipy" not in p.rsplit("/", 2)[-2] for p in paths)
+    with open("/proc/self/maps") as maps:
+        loaded = maps.read()
+    assert paths[0] in loaded
