@@ -186,8 +186,8 @@ class GemmBound:
 IMPLEMENTATIONS = {
     "nettrainer": Nettrainer,
     "plain numpy": PlainNumpy,
-    "torch": Torch,
-    "torch (L2 as weight_decay)": lambda *a: Torch(*a, weight_decay=True),
+    "torch (L2 in loss)": Torch,
+    "torch (weight_decay)": lambda *a: Torch(*a, weight_decay=True),
     "GEMM bound": GemmBound,
 }
 

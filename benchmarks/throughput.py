@@ -32,7 +32,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 import _impls
 
 SHAPES = [("float32", 100), ("float32", 500), ("float64", 100), ("float64", 500)]
-TORCH_NAMES = ("torch", "torch (L2 as weight_decay)")
+TORCH_NAMES = ("torch (L2 in loss)", "torch (weight_decay)")
 MIB = 1 << 20
 
 
@@ -114,11 +114,11 @@ def measure(cfg, names, reps):
 
 def print_table(rows, names, statistic):
     """Print samples/s per implementation (``statistic`` of the repetitions) and the ratios."""
-    header = f"{'dtype':8} {'H':>4} " + " ".join(f"{n:>14.14}" for n in names)
+    header = f"{'dtype':8} {'H':>4} " + " ".join(f"{n:>20}" for n in names)
     print(header + "   nt/torch  nt/GEMM  nt/plain")
     for (dtype, hidden), results in rows:
         value = {n: statistic(v) for n, v in results.items()}
-        cells = " ".join(f"{value[n]:>14,.0f}" for n in names)
+        cells = " ".join(f"{value[n]:>20,.0f}" for n in names)
         torch = max((value[n] for n in TORCH_NAMES if n in value), default=None)
         nt = value["nettrainer"]
         ratio_torch = f"{nt / torch:9.2f}" if torch else f"{'-':>9}"
@@ -189,7 +189,10 @@ def main():
         print_paired_ratios(rows)
     print(f"load average after: {os.getloadavg()[0]:.2f} (other processes on the machine "
           "make every number lower and noisier)")
-    if not args.no_rss:
+    if args.quick or args.no_rss:
+        print("peak RSS: not measured (run without --quick or --no-rss; at the quick size the "
+              "interpreter and libraries outweigh the data)")
+    else:
         peak, nbytes = measure_rss(num_train, 500)
         verdict = "within" if peak <= nbytes + 100 * MIB else "OVER"
         print(f"peak RSS training float32 N={num_train}, H=500: {peak / MIB:.0f} MiB; data "

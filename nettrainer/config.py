@@ -223,7 +223,9 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise config_error(str(path), "no such file") from None
+        raise config_error(
+            str(path), "no such file; check the path (configs/ holds the example configs)"
+        ) from None
     except UnicodeDecodeError:
         raise config_error(str(path), "cannot read the file: it is not UTF-8 text") from None
     except OSError as exc:

@@ -55,5 +55,6 @@ class DivergenceError(NettrainerError):
         super().__init__(
             f"training diverged: the loss became non-finite at iteration {iteration} "
             f"(learning rate {learning_rate:.6g}, last finite loss {last}); "
-            "lower train.learning_rate or normalise the inputs (data.preprocess)"
+            "lower train.learning_rate (or model.reg, if large), or normalise the inputs "
+            "(data.preprocess)"
         )

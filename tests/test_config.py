@@ -267,7 +267,10 @@ def test_bad_files_are_one_line_errors(tmp_path, text, expected):
 
 
 def test_missing_unreadable_and_binary_files(tmp_path):
-    assert load_error(tmp_path / "nope.yaml") == f"{tmp_path / 'nope.yaml'}: no such file"
+    assert load_error(tmp_path / "nope.yaml") == (
+        f"{tmp_path / 'nope.yaml'}: no such file; "
+        "check the path (configs/ holds the example configs)"
+    )
     assert load_error(tmp_path) == f"{tmp_path}: cannot read the file: Is a directory"
     binary = tmp_path / "b.yaml"
     binary.write_bytes(b"\xff\xfe\x00")
