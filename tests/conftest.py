@@ -31,3 +31,13 @@ def numeric_gradient():
     """Return ``numeric_gradient(f, x, df=None, h=1e-5)``; session scope suits hypothesis."""
     return _numeric_gradient
 
+
+
+@pytest.fixture(params=["blas", "numpy"])
+def gemm_backend(request, monkeypatch):
+    """Run a test with numpy's BLAS gemm, then with the numpy fallback of nettrainer.gemm."""
+    if request.param == "numpy":
+        from nettrainer import gemm
+
+        monkeypatch.setattr(gemm, "_gemm_for", lambda dtype: None)
+    return request.param

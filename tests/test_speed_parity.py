@@ -42,6 +42,15 @@ def assert_close(actual, expected, dtype, what=""):
     assert error <= RTOL[dtype], f"{what}: relative error {error:.3g} > {RTOL[dtype]:g}"
 
 
+def random_problem(dtype, n, d, h, c, seed):
+    """A TwoLayerNet with non-zero biases and a batch of n examples for it."""
+    rng = np.random.default_rng(seed)
+    model = TwoLayerNet(d, h, c, std=0.5, dtype=dtype, rng=rng)
+    model.params["b1"][:] = rng.standard_normal(h)
+    model.params["b2"][:] = rng.standard_normal(c)
+    return model, rng.standard_normal((n, d)).astype(dtype), rng.integers(0, c, n)
+
+
 def test_the_fast_path_is_taken_only_where_the_loss_class_defines_it():
     assert has_fast_path(TwoLayerNet(4, 3, 2))
     assert not has_fast_path(PlainNet(4, 3, 2))
@@ -57,12 +66,7 @@ def test_the_fast_path_is_taken_only_where_the_loss_class_defines_it():
 @pytest.mark.parametrize("reg", [0.0, 0.05, 3.0])
 @pytest.mark.parametrize(("n", "d", "h", "c"), [(1, 1, 1, 2), (7, 13, 5, 3), (64, 300, 50, 10)])
 def test_loss_and_grads_equals_loss(dtype, reg, n, d, h, c):
-    rng = np.random.default_rng(n * d + h)
-    model = TwoLayerNet(d, h, c, std=0.5, dtype=dtype, rng=rng)
-    model.params["b1"][:] = rng.standard_normal(h)
-    model.params["b2"][:] = rng.standard_normal(c)
-    X = rng.standard_normal((n, d)).astype(dtype)
-    y = rng.integers(0, c, n)
+    model, X, y = random_problem(dtype, n, d, h, c, seed=n * d + h)
     before = {k: v.copy() for k, v in model.params.items()}
     loss, grads = model.loss(X, y, reg=reg)
     out = {k: np.full_like(v, np.nan) for k, v in model.params.items()}  # overwritten everywhere
@@ -99,25 +103,12 @@ def test_loss_and_grads_converts_input_of_another_dtype():
 # loss_and_sgd_step: the SGD step inside the gradient products
 
 
-@pytest.fixture(params=["blas", "numpy"])
-def gemm_backend(request, monkeypatch):
-    """Run a test with numpy's BLAS gemm, then with the numpy fallback of nettrainer.gemm."""
-    if request.param == "numpy":
-        monkeypatch.setattr(gemm, "_gemm_for", lambda dtype: None)
-    return request.param
-
-
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("reg", [0.0, 0.05])
 @pytest.mark.parametrize("in_place", [False, True])
 @pytest.mark.parametrize(("n", "d", "h", "c"), [(1, 1, 1, 2), (64, 300, 50, 10)])
 def test_loss_and_sgd_step_is_loss_then_sgd(gemm_backend, dtype, reg, in_place, n, d, h, c):
-    rng = np.random.default_rng(n + d + h)
-    model = TwoLayerNet(d, h, c, std=0.5, dtype=dtype, rng=rng)
-    model.params["b1"][:] = rng.standard_normal(h)
-    model.params["b2"][:] = rng.standard_normal(c)
-    X = rng.standard_normal((n, d)).astype(dtype)
-    y = rng.integers(0, c, n)
+    model, X, y = random_problem(dtype, n, d, h, c, seed=n + d + h)
     before = {k: v.copy() for k, v in model.params.items()}
     loss, grads = model.loss(X, y, reg=reg)
     expected = {k: before[k] - 0.3 * grads[k] for k in PARAM_NAMES}
