@@ -5,11 +5,9 @@ Architecture: input - affine - ReLU - affine - softmax, with L2 weight decay
 ``N``, ``D``, ``H``, ``C`` as in :mod:`nettrainer.layers`.
 """
 
-from collections.abc import Callable
-
 import numpy as np
 
-from nettrainer.gemm import matmul_accumulate
+from nettrainer import fast_path
 from nettrainer.layers import (
     affine_backward,
     affine_forward,
@@ -107,44 +105,13 @@ class TwoLayerNet:
     def loss_and_grads(
         self, X: np.ndarray, y: np.ndarray, reg: float = 0.0, *, out: dict[str, np.ndarray]
     ) -> tuple[float, dict[str, float]]:
-        """Compute the loss of :meth:`loss` with its gradients written into ``out``: the fast path.
+        """Compute the loss of :meth:`loss` with its gradients written into ``out``.
 
-        The same arithmetic as :meth:`loss`, arranged for a training loop that
-        calls it thousands of times: the ReLU and its backward pass work in
-        place, the gradients go into preallocated arrays, and the L2 gradient
-        ``2 * reg * W`` is not added to them but returned as a coefficient,
-        which the update rule folds into its own pass over the weights
-        (``weight_decay`` in :mod:`nettrainer.optim`).
-        ``out[name] + weight_decay[name] * params[name]`` is the gradient that
-        :meth:`loss` returns, up to floating-point round-off. When the loss is
-        not finite, the backward pass is skipped and ``out`` is left as it was
-        (so it may hold the previous parameters, for the caller to restore).
-
-        Parameters
-        ----------
-        X : ndarray of shape (N, D)
-            Input batch; fastest when C-contiguous in the model's dtype.
-        y : ndarray of shape (N,)
-            Integer labels in [0, C).
-        reg : float
-            L2 strength, as in :meth:`loss`.
-        out : dict of str to ndarray
-            An array shaped like each parameter, overwritten with the data term
-            of its gradient.
-
-        Returns
-        -------
-        loss : float
-            The mean softmax cross-entropy plus the L2 term, as :meth:`loss` computes it.
-        weight_decay : dict of str to float
-            Per parameter, the multiple of it that completes its gradient:
-            ``2 * reg`` for ``W1`` and ``W2``, 0 for the biases.
+        The :class:`~nettrainer.solver.Solver`'s fast path: see
+        :func:`nettrainer.fast_path.loss_and_grads` for the arrays and the
+        weight-decay coefficients it returns.
         """
-
-        def write_grads(layer_input: np.ndarray, dout: np.ndarray, w: str, b: str) -> None:
-            affine_param_grads(dout, layer_input, out=(out[w], out[b]))
-
-        return self._fast_loss(X, y, reg, write_grads), self.weight_decay(reg)
+        return fast_path.loss_and_grads(self.params, self._input(X), y, reg, out=out)
 
     def loss_and_sgd_step(
         self,
@@ -157,88 +124,17 @@ class TwoLayerNet:
     ) -> float:
         """Compute the loss of :meth:`loss` and take the SGD step on its gradients.
 
-        ``out[name] = params[name] - learning_rate * grads[name]`` with the
-        gradients of :meth:`loss` (L2 term included), up to round-off, as
-        :func:`nettrainer.optim.sgd` would update them. Each weight matrix's
-        step runs inside the matrix product of its gradient
-        (:func:`nettrainer.gemm.matmul_accumulate`), so the gradient is never
-        stored. When the loss is not finite, nothing is written.
-
-        Parameters
-        ----------
-        X : ndarray of shape (N, D)
-            Input batch; fastest when C-contiguous in the model's dtype.
-        y : ndarray of shape (N,)
-            Integer labels in [0, C).
-        reg : float
-            L2 strength, as in :meth:`loss`.
-        learning_rate : float
-        out : dict of str to ndarray, optional
-            An array shaped like each parameter to write its next value into;
-            ``params`` is then left as it was. When None, ``params`` is updated
-            in place.
-
-        Returns
-        -------
-        loss : float
-            The loss before the step, as :meth:`loss` computes it.
+        The fast path for ``update_rule="sgd"``: see
+        :func:`nettrainer.fast_path.loss_and_sgd_step`. ``out=None`` updates
+        :attr:`params` in place.
         """
-        out = self.params if out is None else out
-        weight_decay = self.weight_decay(reg)
+        return fast_path.loss_and_sgd_step(
+            self.params, self._input(X), y, reg, learning_rate, out=out
+        )
 
-        def step(layer_input: np.ndarray, dout: np.ndarray, w: str, b: str) -> None:
-            weights, bias = self.params[w], self.params[b]
-            if out[w] is not weights:
-                np.copyto(out[w], weights)
-            keep = 1 - learning_rate * weight_decay[w]
-            matmul_accumulate(layer_input.T, dout, out[w], alpha=-learning_rate, beta=keep)
-            np.subtract(bias, learning_rate * np.sum(dout, axis=0), out=out[b])
-
-        return self._fast_loss(X, y, reg, step)
-
-    def weight_decay(self, reg: float) -> dict[str, float]:
-        """Per parameter, the multiple of it that the L2 term adds to its gradient.
-
-        Parameters
-        ----------
-        reg : float
-            L2 strength, as in :meth:`loss`.
-
-        Returns
-        -------
-        weight_decay : dict of str to float
-            ``2 * reg`` for ``W1`` and ``W2``, 0 for the biases.
-        """
-        return {"W1": 2 * reg, "b1": 0.0, "W2": 2 * reg, "b2": 0.0}
-
-    def _fast_loss(
-        self,
-        X: np.ndarray,
-        y: np.ndarray,
-        reg: float,
-        store: Callable[[np.ndarray, np.ndarray, str, str], None],
-    ) -> float:
-        """Run the fast path's forward and backward passes; ``store`` consumes each layer's grads.
-
-        ``store(layer_input, dout, "W", "b")`` is called once per affine layer,
-        second layer first, with its input (N, D_in) and upstream gradient
-        (N, D_out), after the last read of that layer's parameters, so it may
-        overwrite them. It is not called when the loss is not finite.
-        """
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        X = np.asarray(X, dtype=self.dtype)
-        hidden, _ = affine_forward(X, W1, b1)  # (N, H), then the ReLU in place:
-        np.maximum(hidden, 0, out=hidden)
-        scores, _ = affine_forward(hidden, W2, b2)  # (N, C)
-        data_loss, dscores = softmax_loss(scores, y)  # dscores: (N, C)
-        loss = data_loss + reg * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
-        if not np.isfinite(loss):
-            return loss
-        dhidden = dscores @ W2.T  # (N, H), then relu_backward in place:
-        store(hidden, dscores, "W2", "b2")
-        np.multiply(dhidden, hidden > 0, out=dhidden)
-        store(X, dhidden, "W1", "b1")
-        return loss
+    def _input(self, X: np.ndarray) -> np.ndarray:
+        """Return ``X`` in the model's dtype, uncopied when it already is."""
+        return np.asarray(X, dtype=self.dtype)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predict a label for each example, in chunks of rows to bound memory.

@@ -1,0 +1,153 @@
+"""The training loop's fast path for :class:`~nettrainer.model.TwoLayerNet`.
+
+:meth:`TwoLayerNet.loss <nettrainer.model.TwoLayerNet.loss>` is what learners
+read and compare with their notebooks; the functions here compute the same
+loss and gradients, arranged for a loop that calls them thousands of times:
+the ReLU and its backward pass work in place, each layer's parameter gradients
+go straight where the update needs them, and the L2 term's gradient
+``2 * reg * W`` is left to the update, which adds it in its own pass over the
+weights. ``tests/test_speed_parity.py`` holds them to :meth:`loss` up to
+round-off. Shapes ``N``, ``D``, ``H``, ``C`` as in :mod:`nettrainer.layers`;
+``params`` holds ``W1`` (D, H), ``b1`` (H,), ``W2`` (H, C), ``b2`` (C,).
+"""
+
+from collections.abc import Callable
+
+import numpy as np
+
+from nettrainer.gemm import matmul_accumulate
+from nettrainer.layers import affine_forward, affine_param_grads, softmax_loss
+
+Params = dict[str, np.ndarray]
+
+
+def weight_decay(reg: float) -> dict[str, float]:
+    """Per parameter, the multiple of it that the L2 term adds to its gradient.
+
+    Parameters
+    ----------
+    reg : float
+        L2 strength: the loss adds ``reg * (sum(W1**2) + sum(W2**2))``.
+
+    Returns
+    -------
+    weight_decay : dict of str to float
+        ``2 * reg`` for ``W1`` and ``W2``, 0 for the biases.
+    """
+    return {"W1": 2 * reg, "b1": 0.0, "W2": 2 * reg, "b2": 0.0}
+
+
+def loss_and_grads(
+    params: Params, X: np.ndarray, y: np.ndarray, reg: float, *, out: Params
+) -> tuple[float, dict[str, float]]:
+    """Compute the loss with its gradients written into ``out``, less the L2 term's part.
+
+    ``out[name] + weight_decay[name] * params[name]`` is the gradient that
+    :meth:`~nettrainer.model.TwoLayerNet.loss` returns, up to round-off; the
+    update rules of :mod:`nettrainer.optim` take ``weight_decay`` to add it.
+    When the loss is not finite, ``out`` is left as it was (so it may hold the
+    previous parameters, for the caller to restore).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    X : ndarray of shape (N, D)
+        Input batch in the parameters' dtype; fastest when C-contiguous.
+    y : ndarray of shape (N,)
+        Integer labels in [0, C).
+    reg : float
+        L2 strength.
+    out : dict of str to ndarray
+        An array shaped like each parameter, overwritten with the data term of
+        its gradient.
+
+    Returns
+    -------
+    loss : float
+        The mean softmax cross-entropy plus the L2 term.
+    weight_decay : dict of str to float
+        See :func:`weight_decay`.
+    """
+
+    def write_grads(layer_input: np.ndarray, dout: np.ndarray, w: str, b: str) -> None:
+        affine_param_grads(dout, layer_input, out=(out[w], out[b]))
+
+    return _loss_with(params, X, y, reg, write_grads), weight_decay(reg)
+
+
+def loss_and_sgd_step(
+    params: Params,
+    X: np.ndarray,
+    y: np.ndarray,
+    reg: float,
+    learning_rate: float,
+    *,
+    out: Params | None = None,
+) -> float:
+    """Compute the loss and take the SGD step on its gradients, L2 term included.
+
+    ``out[name] = params[name] - learning_rate * grads[name]``, up to round-off,
+    as :func:`nettrainer.optim.sgd` would update them. Each weight matrix's step
+    runs inside the matrix product of its gradient
+    (:func:`nettrainer.gemm.matmul_accumulate`), so the gradient is never
+    stored. When the loss is not finite, nothing is written.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    X : ndarray of shape (N, D)
+        Input batch in the parameters' dtype; fastest when C-contiguous.
+    y : ndarray of shape (N,)
+        Integer labels in [0, C).
+    reg : float
+        L2 strength.
+    learning_rate : float
+    out : dict of str to ndarray, optional
+        An array shaped like each parameter to write its next value into;
+        ``params`` is then left as it was. When None, ``params`` is updated in place.
+
+    Returns
+    -------
+    loss : float
+        The loss before the step.
+    """
+    out = params if out is None else out
+    decay = weight_decay(reg)
+
+    def step(layer_input: np.ndarray, dout: np.ndarray, w: str, b: str) -> None:
+        if out[w] is not params[w]:
+            np.copyto(out[w], params[w])
+        keep = 1 - learning_rate * decay[w]
+        matmul_accumulate(layer_input.T, dout, out[w], alpha=-learning_rate, beta=keep)
+        np.subtract(params[b], learning_rate * np.sum(dout, axis=0), out=out[b])
+
+    return _loss_with(params, X, y, reg, step)
+
+
+def _loss_with(
+    params: Params,
+    X: np.ndarray,
+    y: np.ndarray,
+    reg: float,
+    store: Callable[[np.ndarray, np.ndarray, str, str], None],
+) -> float:
+    """Run the forward and backward passes; ``store`` consumes each layer's gradients.
+
+    ``store(layer_input, dout, "W", "b")`` is called once per affine layer,
+    second layer first, with its input (N, D_in) and upstream gradient
+    (N, D_out), after the last read of that layer's parameters, so it may
+    overwrite them. It is not called when the loss is not finite.
+    """
+    W1, b1, W2, b2 = (params[name] for name in ("W1", "b1", "W2", "b2"))
+    hidden, _ = affine_forward(X, W1, b1)  # (N, H), then the ReLU in place:
+    np.maximum(hidden, 0, out=hidden)
+    scores, _ = affine_forward(hidden, W2, b2)  # (N, C)
+    data_loss, dscores = softmax_loss(scores, y)  # dscores: (N, C)
+    loss = data_loss + reg * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
+    if not np.isfinite(loss):
+        return loss
+    dhidden = dscores @ W2.T  # (N, H), then relu_backward in place:
+    store(hidden, dscores, "W2", "b2")
+    np.multiply(dhidden, hidden > 0, out=dhidden)
+    store(X, dhidden, "W1", "b1")
+    return loss
