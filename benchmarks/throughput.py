@@ -189,9 +189,11 @@ def main():
         print_paired_ratios(rows)
     print(f"load average after: {os.getloadavg()[0]:.2f} (other processes on the machine "
           "make every number lower and noisier)")
-    if args.quick or args.no_rss:
-        print("peak RSS: not measured (run without --quick or --no-rss; at the quick size the "
-              "interpreter and libraries outweigh the data)")
+    if args.no_rss:
+        print("peak RSS: not measured (--no-rss)")
+    elif args.quick:
+        print("peak RSS: not measured (--quick: at this size the interpreter and libraries "
+              "outweigh the data; run without --quick)")
     else:
         peak, nbytes = measure_rss(num_train, 500)
         verdict = "within" if peak <= nbytes + 100 * MIB else "OVER"
