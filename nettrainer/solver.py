@@ -253,21 +253,21 @@ class Solver(ResumableState):
 
     def _step(self, X_batch: np.ndarray, y_batch: np.ndarray) -> None:
         spares = self._workspace.spares_like(self.model.params)
-        learning_rates = {config.get("learning_rate") for config in self.optim_configs.values()}
-        if self.fused_sgd and len(learning_rates) == 1:
-            (learning_rate,) = learning_rates
-            loss = self.model.loss_and_sgd_step(
-                X_batch, y_batch, self.reg, float(learning_rate), out=spares
-            )
-            self._check_finite(loss)
-            params = self.model.params
-            for name, w in params.items():
-                params[name], spares[name] = spares[name], w
-        else:
+        fused_rate = self._fused_learning_rate()
+        if fused_rate is None:
             loss, grads, weight_decay = self._loss_and_grads(X_batch, y_batch, spares)
-            self._check_finite(loss)
-            params = self.model.params
-            for name, w in params.items():
+        else:  # the next params go straight into spares
+            loss = self.model.loss_and_sgd_step(X_batch, y_batch, self.reg, fused_rate, out=spares)
+        if not np.isfinite(loss):
+            last = self.loss_history[-1] if self.loss_history else None
+            if last is not None and self._restorable:
+                self.model.params.update(self._workspace.spares)
+                self._workspace.spares, self._restorable = {}, False
+            raise DivergenceError(self.iteration, self.learning_rate, last)
+        self.loss_history.append(float(loss))
+        params = self.model.params
+        for name, w in params.items():
+            if fused_rate is None:
                 params[name], self.optim_configs[name] = self.update_rule(
                     w,
                     grads[name],
@@ -275,20 +275,18 @@ class Solver(ResumableState):
                     out=spares[name],
                     weight_decay=weight_decay[name],
                 )
-                spares[name] = w  # the params of this step's (finite) loss
-        self.loss_history.append(float(loss))
+            else:
+                params[name] = spares[name]
+            spares[name] = w  # the params of this step's (finite) loss
         self._restorable = True
         self.iteration += 1
 
-    def _check_finite(self, loss: float) -> None:
-        """Raise DivergenceError for a loss that is not finite, restoring the last finite params."""
-        if np.isfinite(loss):
-            return
-        last = self.loss_history[-1] if self.loss_history else None
-        if last is not None and self._restorable:
-            self.model.params.update(self._workspace.spares)
-            self._workspace.spares, self._restorable = {}, False
-        raise DivergenceError(self.iteration, self.learning_rate, last)
+    def _fused_learning_rate(self) -> float | None:
+        """Return the learning rate all parameters share when the SGD step can fuse, else None."""
+        if not self.fused_sgd:
+            return None
+        rates = {config["learning_rate"] for config in self.optim_configs.values()}
+        return float(rates.pop()) if len(rates) == 1 else None
 
     def _loss_and_grads(
         self, X_batch: np.ndarray, y_batch: np.ndarray, spares: dict[str, np.ndarray]
