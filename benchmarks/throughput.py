@@ -57,7 +57,7 @@ def machine_report():
     else:
         lines.append("torch: not installed (pip install torch==2.13.0; the 'bench' extra)")
     lines.append(f"BLAS: {_blas()}")
-    from nettrainer.gemm import fuses_in_blas
+    from nettrainer.blas import fuses_in_blas
 
     fused = all(fuses_in_blas(dtype) for dtype in (np.float32, np.float64))
     lines.append("nettrainer's SGD step: " + ("inside the gradient gemm (numpy's CBLAS)" if fused

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nettrainer.gemm import matmul_accumulate
+from nettrainer.blas import matmul_accumulate, scaled_add
 from nettrainer.layers import affine_forward, affine_param_grads, softmax_loss
 
 Params = dict[str, np.ndarray]
@@ -83,14 +83,21 @@ def loss_and_sgd_step(
     learning_rate: float,
     *,
     out: Params | None = None,
+    velocity: Params | None = None,
+    momentum: float = 0.9,
 ) -> float:
-    """Compute the loss and take the SGD step on its gradients, L2 term included.
+    """Compute the loss and take the SGD step, with or without momentum, L2 term included.
 
-    ``out[name] = params[name] - learning_rate * grads[name]``, up to round-off,
-    as :func:`nettrainer.optim.sgd` would update them. Each weight matrix's step
-    runs inside the matrix product of its gradient
-    (:func:`nettrainer.gemm.matmul_accumulate`), so the gradient is never
-    stored. When the loss is not finite, nothing is written.
+    Without ``velocity``: ``out[name] = params[name] - learning_rate * grads[name]``,
+    as :func:`nettrainer.optim.sgd` would update them. With it, the step of
+    :func:`nettrainer.optim.sgd_momentum`: ``velocity[name] = momentum *
+    velocity[name] - learning_rate * grads[name]``, then ``out[name] =
+    params[name] + velocity[name]``. Both up to round-off. Each weight
+    matrix's gradient is added inside the matrix product that computes it
+    (:func:`nettrainer.blas.matmul_accumulate`), into the next weights or the
+    velocity, so the gradient is never stored; the L2 term's part rides on the
+    pass that scales them (:func:`nettrainer.blas.scaled_add` for the
+    velocity). When the loss is not finite, nothing is written.
 
     Parameters
     ----------
@@ -105,6 +112,10 @@ def loss_and_sgd_step(
     out : dict of str to ndarray, optional
         An array shaped like each parameter to write its next value into;
         ``params`` is then left as it was. When None, ``params`` is updated in place.
+    velocity : dict of str to ndarray, optional
+        Each parameter's velocity, updated in place; None for vanilla SGD.
+    momentum : float
+        The velocity's decay, with ``velocity``.
 
     Returns
     -------
@@ -114,12 +125,26 @@ def loss_and_sgd_step(
     out = params if out is None else out
     decay = weight_decay(reg)
 
+    def update(name: str, add_gradient: Callable[[np.ndarray], None]) -> None:
+        """Step ``name``; ``add_gradient(target)`` adds -learning_rate times its data gradient."""
+        decay_rate = learning_rate * decay[name]
+        if velocity is None:
+            target = out[name]
+            if target is not params[name] or decay_rate:
+                # With the shrink here, gemm's beta is 1 and BLAS skips its own pass over C.
+                np.multiply(params[name], 1 - decay_rate, out=target)
+            add_gradient(target)
+        else:
+            target = velocity[name]
+            scaled_add(params[name], target, alpha=-decay_rate, beta=momentum)
+            add_gradient(target)
+            np.add(params[name], target, out=out[name])
+
     def step(layer_input: np.ndarray, dout: np.ndarray, w: str, b: str) -> None:
-        if out[w] is not params[w]:
-            np.copyto(out[w], params[w])
-        keep = 1 - learning_rate * decay[w]
-        matmul_accumulate(layer_input.T, dout, out[w], alpha=-learning_rate, beta=keep)
-        np.subtract(params[b], learning_rate * np.sum(dout, axis=0), out=out[b])
+        update(w, lambda target: matmul_accumulate(
+            layer_input.T, dout, target, alpha=-learning_rate, beta=1.0))
+        update(b, lambda target: np.subtract(
+            target, learning_rate * np.sum(dout, axis=0), out=target))
 
     return _loss_with(params, X, y, reg, step)
 

@@ -121,15 +121,18 @@ class TwoLayerNet:
         learning_rate: float,
         *,
         out: dict[str, np.ndarray] | None = None,
+        velocity: dict[str, np.ndarray] | None = None,
+        momentum: float = 0.9,
     ) -> float:
-        """Compute the loss of :meth:`loss` and take the SGD step on its gradients.
+        """Compute the loss of :meth:`loss` and take the SGD (or momentum) step on its gradients.
 
-        The fast path for ``update_rule="sgd"``: see
+        The fast path for ``update_rule="sgd"`` and ``"sgd_momentum"``: see
         :func:`nettrainer.fast_path.loss_and_sgd_step`. ``out=None`` updates
         :attr:`params` in place.
         """
         return fast_path.loss_and_sgd_step(
-            self.params, self._input(X), y, reg, learning_rate, out=out
+            self.params, self._input(X), y, reg, learning_rate,
+            out=out, velocity=velocity, momentum=momentum,
         )
 
     def _input(self, X: np.ndarray) -> np.ndarray:

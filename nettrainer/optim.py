@@ -147,11 +147,7 @@ def sgd_momentum(
         With the new ``velocity``.
     """
     config = {} if config is None else config
-    config.setdefault("learning_rate", 1e-2)
-    config.setdefault("momentum", 0.9)
-    learning_rate, momentum = float(config["learning_rate"]), float(config["momentum"])
-    v = config.get("velocity")
-    v = np.zeros_like(w) if v is None else v
+    learning_rate, momentum, v = momentum_state(w, config)
     target = w if out is None else out
     (step,) = _scratch(1, w, dw, v, target)
     for w_b, dw_b, v_b, next_b in _blocks(w, dw, v, target):
@@ -159,8 +155,30 @@ def sgd_momentum(
         v_b *= momentum
         v_b -= np.multiply(grad, learning_rate, out=_work(step, grad))
         np.add(w_b, v_b, out=next_b)
-    config["velocity"] = v
     return target, config
+
+
+def momentum_state(w: np.ndarray, config: dict) -> tuple[float, float, np.ndarray]:
+    """Fill :func:`sgd_momentum`'s defaults into ``config`` and return its settings and velocity.
+
+    Parameters
+    ----------
+    w : ndarray
+        The parameter; a missing velocity starts as zeros like it.
+    config : dict
+        Gains the defaults ``learning_rate`` 1e-2, ``momentum`` 0.9 and ``velocity``.
+
+    Returns
+    -------
+    learning_rate, momentum : float
+    velocity : ndarray of the shape of ``w``
+        ``config["velocity"]`` itself, for updating in place.
+    """
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    if config.get("velocity") is None:
+        config["velocity"] = np.zeros_like(w)
+    return float(config["learning_rate"]), float(config["momentum"]), config["velocity"]
 
 
 def rmsprop(

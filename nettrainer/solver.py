@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 
 from nettrainer.errors import DivergenceError, RegistryError
-from nettrainer.optim import get_update_rule, sgd
+from nettrainer.optim import get_update_rule, momentum_state, sgd, sgd_momentum
 from nettrainer.random_state import RandomSource, make_random_source
 from nettrainer.solver_state import ResumableState, copy_config
-from nettrainer.workspace import StepWorkspace, has_fast_path, has_fused_sgd
+from nettrainer.workspace import StepWorkspace, has_fast_path, has_fused_update
 
 SAMPLING_MODES = ("shuffle", "replacement")
 
@@ -38,9 +38,10 @@ class Solver(ResumableState):
     fuses the L2 gradient into the update; the numbers equal the plain path's
     up to round-off. Each update writes the next params into spare arrays
     swapped into ``model.params``, so the previous ones stay for a divergence
-    to restore. With ``update_rule="sgd"`` and a model that also defines
-    :meth:`~nettrainer.model.TwoLayerNet.loss_and_sgd_step`, the step runs
-    inside the weights' gradient products instead (see :mod:`nettrainer.gemm`).
+    to restore. With ``update_rule="sgd"`` or ``"sgd_momentum"`` and a model
+    that also defines :meth:`~nettrainer.model.TwoLayerNet.loss_and_sgd_step`,
+    the step runs inside the weights' gradient products instead (see
+    :mod:`nettrainer.blas`).
 
     Parameters
     ----------
@@ -91,8 +92,8 @@ class Solver(ResumableState):
         Completed epochs and updates.
     fast_path : bool
         Whether training goes through ``model.loss_and_grads``.
-    fused_sgd : bool
-        Whether vanilla SGD steps go through ``model.loss_and_sgd_step``
+    fused_update : bool
+        Whether SGD and momentum steps go through ``model.loss_and_sgd_step``
         instead, the update running inside the weights' gradient products.
     """
 
@@ -130,7 +131,9 @@ class Solver(ResumableState):
         self.callbacks = tuple(callbacks)
         self.random: RandomSource = make_random_source(seed)
         self.fast_path = has_fast_path(model)
-        self.fused_sgd = self.fast_path and self.update_rule is sgd and has_fused_sgd(model)
+        self.fused_update = (
+            self.fast_path and self.update_rule in (sgd, sgd_momentum) and has_fused_update(model)
+        )
         self._reset()
 
     def _initial_learning_rate(self) -> float:
@@ -253,11 +256,11 @@ class Solver(ResumableState):
 
     def _step(self, X_batch: np.ndarray, y_batch: np.ndarray) -> None:
         spares = self._workspace.spares_like(self.model.params)
-        fused_rate = self._fused_learning_rate()
-        if fused_rate is None:
+        fused = self._fused_step()
+        if fused is None:
             loss, grads, weight_decay = self._loss_and_grads(X_batch, y_batch, spares)
         else:  # the next params go straight into spares
-            loss = self.model.loss_and_sgd_step(X_batch, y_batch, self.reg, fused_rate, out=spares)
+            loss = self.model.loss_and_sgd_step(X_batch, y_batch, self.reg, out=spares, **fused)
         if not np.isfinite(loss):
             last = self.loss_history[-1] if self.loss_history else None
             if last is not None and self._restorable:
@@ -267,7 +270,7 @@ class Solver(ResumableState):
         self.loss_history.append(float(loss))
         params = self.model.params
         for name, w in params.items():
-            if fused_rate is None:
+            if fused is None:
                 params[name], self.optim_configs[name] = self.update_rule(
                     w,
                     grads[name],
@@ -281,12 +284,28 @@ class Solver(ResumableState):
         self._restorable = True
         self.iteration += 1
 
-    def _fused_learning_rate(self) -> float | None:
-        """Return the learning rate all parameters share when the SGD step can fuse, else None."""
-        if not self.fused_sgd:
+    def _fused_step(self) -> dict[str, Any] | None:
+        """Return the fused step's keyword arguments when all params share their settings.
+
+        ``learning_rate``, and for momentum ``momentum`` and each param's
+        ``velocity`` (from its optim config); None when the step cannot fuse.
+        """
+        if not self.fused_update:
             return None
-        rates = {config["learning_rate"] for config in self.optim_configs.values()}
-        return float(rates.pop()) if len(rates) == 1 else None
+        params, configs = self.model.params, self.optim_configs
+        if self.update_rule is sgd:
+            shared = {(float(configs[name]["learning_rate"]),) for name in params}
+            velocity = None
+        else:
+            states = {name: momentum_state(w, configs[name]) for name, w in params.items()}
+            shared = {state[:2] for state in states.values()}
+            velocity = {name: state[2] for name, state in states.items()}
+        if len(shared) != 1:
+            return None
+        (settings,) = shared
+        if velocity is None:
+            return {"learning_rate": settings[0]}
+        return {"learning_rate": settings[0], "momentum": settings[1], "velocity": velocity}
 
     def _loss_and_grads(
         self, X_batch: np.ndarray, y_batch: np.ndarray, spares: dict[str, np.ndarray]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nettrainer.gemm import fuses_in_blas
+from nettrainer.blas import fuses_in_blas
 
 
 def has_fast_path(model: Any) -> bool:
@@ -34,11 +34,11 @@ def has_fast_path(model: Any) -> bool:
     return _defined_beside_loss(model, "loss_and_grads")
 
 
-def has_fused_sgd(model: Any) -> bool:
-    """Whether SGD steps can run inside the gradient products: ``model.loss_and_sgd_step``.
+def has_fused_update(model: Any) -> bool:
+    """Whether SGD and momentum steps can run inside the gradient products (``loss_and_sgd_step``).
 
     It must come from the class that defines ``loss``, and every parameter's
-    dtype must be one that :func:`nettrainer.gemm.fuses_in_blas` accepts
+    dtype must be one that :func:`nettrainer.blas.fuses_in_blas` accepts
     (otherwise the separate update of :mod:`nettrainer.optim` is faster).
 
     Parameters

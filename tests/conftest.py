@@ -34,10 +34,10 @@ def numeric_gradient():
 
 
 @pytest.fixture(params=["blas", "numpy"])
-def gemm_backend(request, monkeypatch):
-    """Run a test with numpy's BLAS gemm, then with the numpy fallback of nettrainer.gemm."""
+def blas_backend(request, monkeypatch):
+    """Run a test with numpy's BLAS routines, then with the numpy fallbacks of nettrainer.blas."""
     if request.param == "numpy":
-        from nettrainer import gemm
+        from nettrainer import blas
 
-        monkeypatch.setattr(gemm, "_gemm_for", lambda dtype: None)
+        monkeypatch.setattr(blas, "_blas_routines", lambda dtype: {})
     return request.param

@@ -9,12 +9,12 @@ the fused weight decay and the out-of-place update rules must agree with them to
 import numpy as np
 import pytest
 
-from nettrainer import gemm
+from nettrainer import blas
 from nettrainer.errors import DivergenceError
 from nettrainer.model import TwoLayerNet
 from nettrainer.optim import UPDATE_RULES
 from nettrainer.solver import Solver
-from nettrainer.workspace import has_fast_path, has_fused_sgd
+from nettrainer.workspace import has_fast_path, has_fused_update
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 RTOL = {np.float64: 1e-12, np.float32: 1e-5}
@@ -100,25 +100,40 @@ def test_loss_and_grads_converts_input_of_another_dtype():
     assert all(g.dtype == np.float32 for g in out.values())
 
 
-# loss_and_sgd_step: the SGD step inside the gradient products
+# loss_and_sgd_step: the SGD and momentum steps inside the gradient products
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("reg", [0.0, 0.05])
 @pytest.mark.parametrize("in_place", [False, True])
+@pytest.mark.parametrize("momentum", [None, 0.0, 0.9])
 @pytest.mark.parametrize(("n", "d", "h", "c"), [(1, 1, 1, 2), (64, 300, 50, 10)])
-def test_loss_and_sgd_step_is_loss_then_sgd(gemm_backend, dtype, reg, in_place, n, d, h, c):
+def test_loss_and_sgd_step_is_loss_then_the_update(
+    blas_backend, dtype, reg, in_place, momentum, n, d, h, c
+):
+    """None: vanilla SGD; else CS231n's momentum step from a non-zero velocity."""
     model, X, y = random_problem(dtype, n, d, h, c, seed=n + d + h)
     before = {k: v.copy() for k, v in model.params.items()}
     loss, grads = model.loss(X, y, reg=reg)
-    expected = {k: before[k] - 0.3 * grads[k] for k in PARAM_NAMES}
+    rng = np.random.default_rng(5)
+    if momentum is None:
+        velocity, expected_velocity, options = None, None, {}
+        expected = {k: before[k] - 0.3 * grads[k] for k in PARAM_NAMES}
+    else:
+        velocity = {k: (0.1 * rng.standard_normal(v.shape)).astype(dtype)
+                    for k, v in before.items()}
+        expected_velocity = {k: momentum * velocity[k] - 0.3 * grads[k] for k in PARAM_NAMES}
+        expected = {k: before[k] + expected_velocity[k] for k in PARAM_NAMES}
+        options = {"velocity": velocity, "momentum": momentum}
     out = None if in_place else {k: np.full_like(v, np.nan) for k, v in model.params.items()}
-    step_loss = model.loss_and_sgd_step(X, y, reg, 0.3, out=out)
+    step_loss = model.loss_and_sgd_step(X, y, reg, 0.3, out=out, **options)
     assert step_loss == pytest.approx(loss, rel=RTOL[dtype], abs=1e-12)
     result = model.params if in_place else out
     for name in PARAM_NAMES:
         assert result[name].dtype == dtype, name
         assert_close(result[name], expected[name], dtype, name)
+        if velocity is not None:
+            assert_close(velocity[name], expected_velocity[name], dtype, f"velocity {name}")
         if not in_place:
             np.testing.assert_array_equal(model.params[name], before[name])
 
@@ -128,54 +143,66 @@ def test_loss_and_sgd_step_writes_nothing_when_the_loss_is_not_finite():
     model.params["W1"][0, 0] = np.inf
     before = {k: v.copy() for k, v in model.params.items()}
     out = {k: np.full_like(v, 7.0) for k, v in model.params.items()}
+    velocity = {k: np.full_like(v, 3.0) for k, v in model.params.items()}
+    X, y = np.ones((2, 4)), np.array([0, 1])
     with np.errstate(all="ignore"):
-        loss = model.loss_and_sgd_step(np.ones((2, 4)), np.array([0, 1]), 0.1, 0.5, out=out)
-        in_place_loss = model.loss_and_sgd_step(np.ones((2, 4)), np.array([0, 1]), 0.1, 0.5)
-    assert not np.isfinite(loss) and not np.isfinite(in_place_loss)
+        loss = model.loss_and_sgd_step(X, y, 0.1, 0.5, out=out)
+        in_place_loss = model.loss_and_sgd_step(X, y, 0.1, 0.5)
+        momentum_loss = model.loss_and_sgd_step(X, y, 0.1, 0.5, out=out, velocity=velocity)
+    assert not any(np.isfinite([loss, in_place_loss, momentum_loss]))
     assert all(np.all(v == 7.0) for v in out.values())
+    assert all(np.all(v == 3.0) for v in velocity.values())
     for name in PARAM_NAMES:
         np.testing.assert_array_equal(model.params[name], before[name])
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_the_solver_fuses_sgd_only_for_sgd_with_blas(dtype, monkeypatch):
+def test_the_solver_fuses_only_sgd_and_momentum_with_blas(dtype, monkeypatch):
     data = make_data(dtype=dtype)
 
     def solver(model, rule="sgd"):
         return Solver(model, data, update_rule=rule, num_epochs=0)
 
-    assert solver(TwoLayerNet(40, 3, 5, dtype=dtype)).fused_sgd
-    assert not solver(TwoLayerNet(40, 3, 5, dtype=dtype), "sgd_momentum").fused_sgd
-    assert not solver(PlainNet(40, 3, 5, dtype=dtype)).fused_sgd
-    assert not has_fused_sgd(TwoLayerNet(40, 3, 5, dtype=np.float16))
-    monkeypatch.setattr(gemm, "_gemm_for", lambda dtype: None)
-    assert not solver(TwoLayerNet(40, 3, 5, dtype=dtype)).fused_sgd
+    assert solver(TwoLayerNet(40, 3, 5, dtype=dtype)).fused_update
+    assert solver(TwoLayerNet(40, 3, 5, dtype=dtype), "sgd_momentum").fused_update
+    assert not solver(TwoLayerNet(40, 3, 5, dtype=dtype), "adam").fused_update
+    assert not solver(TwoLayerNet(40, 3, 5, dtype=dtype), "rmsprop").fused_update
+    assert not solver(PlainNet(40, 3, 5, dtype=dtype)).fused_update
+    assert not has_fused_update(TwoLayerNet(40, 3, 5, dtype=np.float16))
+    monkeypatch.setattr(blas, "_blas_routines", lambda dtype: {})
+    assert not solver(TwoLayerNet(40, 3, 5, dtype=dtype)).fused_update
 
 
-def test_fused_sgd_follows_the_separate_update(monkeypatch):
-    """The fused Solver against the fast path with optim.sgd (gemm's BLAS switched off)."""
+@pytest.mark.parametrize("rule", ["sgd", "sgd_momentum"])
+def test_the_fused_update_follows_the_separate_update(rule, monkeypatch):
+    """The fused Solver against the fast path with optim's rule (BLAS switched off)."""
     runs = []
-    for blas in (gemm._gemm_for, lambda dtype: None):
-        monkeypatch.setattr(gemm, "_gemm_for", blas)
+    for routines in (blas._blas_routines, lambda dtype: {}):
+        monkeypatch.setattr(blas, "_blas_routines", routines)
         model = TwoLayerNet(40, 30, 5, std=0.1, rng=np.random.default_rng(3))
-        solver = Solver(model, make_data(), optim_config={"learning_rate": 0.3}, reg=0.01,
-                        lr_decay=0.9, batch_size=32, num_epochs=3, seed=11)
+        solver = Solver(model, make_data(), update_rule=rule, optim_config={"learning_rate": 0.1},
+                        reg=0.01, lr_decay=0.9, batch_size=32, num_epochs=3, seed=11)
         solver.train()
         runs.append(solver)
-    assert runs[0].fused_sgd and not runs[1].fused_sgd
+    assert runs[0].fused_update and not runs[1].fused_update
     assert_close(runs[0].loss_history, np.array(runs[1].loss_history), np.float64, "loss")
     for name in PARAM_NAMES:
         assert_close(runs[0].model.params[name], runs[1].model.params[name], np.float64, name)
+        if rule == "sgd_momentum":
+            velocities = [run.optim_configs[name]["velocity"] for run in runs]
+            assert_close(velocities[0], velocities[1], np.float64, f"velocity {name}")
 
 
-def test_fused_sgd_restores_the_last_finite_params_on_divergence(gemm_backend):
+@pytest.mark.parametrize("rule", ["sgd", "sgd_momentum"])
+def test_the_fused_update_restores_the_last_finite_params_on_divergence(blas_backend, rule):
     model = TwoLayerNet(40, 30, 5, std=1.0, rng=np.random.default_rng(3))
-    solver = Solver(model, make_data(n_train=32), optim_config={"learning_rate": 1e170},
-                    reg=1.0, batch_size=32, num_epochs=3, seed=0)
+    solver = Solver(model, make_data(n_train=32), update_rule=rule,
+                    optim_config={"learning_rate": 1e170}, reg=1.0, batch_size=32,
+                    num_epochs=3, seed=0)
     start = {k: v.copy() for k, v in model.params.items()}
     with np.errstate(all="ignore"), pytest.raises(DivergenceError) as excinfo:
         solver.train()
-    assert solver.fused_sgd == (gemm_backend == "blas")
+    assert solver.fused_update == (blas_backend == "blas")
     assert excinfo.value.iteration == 1
     for name in PARAM_NAMES:
         np.testing.assert_array_equal(model.params[name], start[name])

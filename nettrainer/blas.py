@@ -1,21 +1,23 @@
-"""A matrix product added into an existing array: BLAS's ``C = alpha * A @ B + beta * C``.
+"""numpy's own BLAS for what numpy does not expose: gemm with ``beta``, and axpby.
 
 numpy's ``matmul`` always overwrites its output, so an SGD step on a weight
 matrix takes three passes over arrays its size: the product writes the gradient,
 then the update reads it back with the weights and writes the next weights.
-BLAS's gemm scales the previous contents of ``C`` inside the product itself, so
-``W = (1 - lr * decay) * W - lr * (x.T @ dout)`` is one product and nothing
-else.
+BLAS's gemm adds the product into the previous contents of ``C`` inside the
+product itself (:func:`matmul_accumulate`), so
+``W = (1 - lr * decay) * W - lr * (x.T @ dout)`` is one scaling pass and one
+product. A momentum step also scales its velocity and adds the decayed weights
+to it, ``v = momentum * v - lr * decay * W``: OpenBLAS's (and MKL's) axpby does
+that in one pass (:func:`scaled_add`), where numpy takes three.
 
-numpy does not expose gemm, so :func:`matmul_accumulate` calls the CBLAS
-``cblas_sgemm`` / ``cblas_dgemm`` of the BLAS library numpy itself is linked
-against, through :mod:`ctypes`: the same library and the same thread pool as
-every ``@`` in the step (a second BLAS, such as scipy's, would keep its own
-threads spinning beside numpy's and slow both down). The library is found among
-the files numpy ships or the process has loaded, the call is checked against
-numpy on small matrices once, and where anything is missing or disagrees
-:func:`fuses_in_blas` is False and the same numbers come from numpy with a
-temporary.
+:func:`matmul_accumulate` and :func:`scaled_add` call the CBLAS routines of the
+BLAS library numpy itself is linked against, through :mod:`ctypes`: the same
+library and the same thread pool as every ``@`` in the step (a second BLAS,
+such as scipy's, would keep its own threads spinning beside numpy's and slow
+both down). The library is found among the files numpy ships or the process
+has loaded, each routine is checked against numpy on small arrays once, and
+where anything is missing or disagrees the same numbers come from numpy with a
+temporary (:func:`fuses_in_blas` then says whether gemm is BLAS's).
 """
 
 import ctypes
@@ -38,6 +40,7 @@ _C_SCALARS = {np.dtype(np.float32): ctypes.c_float, np.dtype(np.float64): ctypes
 _LETTERS = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}
 
 Gemm = Callable[[np.ndarray, np.ndarray, np.ndarray, float, float], None]
+Axpby = Callable[[np.ndarray, np.ndarray, float, float], None]
 
 
 def _library_paths() -> Iterator[str]:
@@ -56,18 +59,26 @@ def _library_paths() -> Iterator[str]:
     yield from sorted(p for p in loaded if p.startswith("/") and "scipy" not in os.path.dirname(p))
 
 
-def _bind(library: ctypes.CDLL, dtype: np.dtype) -> Gemm | None:
-    """Return a gemm for ``dtype`` from ``library``'s CBLAS symbols, or None."""
-    scalar = _C_SCALARS[dtype]
+def _gemm_argtypes(integer: type, scalar: type) -> list[type]:
+    pointer = ctypes.c_void_p
+    return [ctypes.c_int, ctypes.c_int, ctypes.c_int, integer, integer, integer,
+            scalar, pointer, integer, pointer, integer, scalar, pointer, integer]
+
+
+def _axpby_argtypes(integer: type, scalar: type) -> list[type]:
+    pointer = ctypes.c_void_p
+    return [integer, scalar, pointer, integer, scalar, pointer, integer]
+
+
+def _bind(library: ctypes.CDLL, routine: str, dtype: np.dtype) -> Callable | None:
+    """Return ``routine`` ("gemm" or "axpby") for ``dtype`` from ``library``'s CBLAS symbols."""
+    argtypes, call = _ROUTINES[routine]
     for prefix, suffix, integer in _SYMBOLS:
-        function = getattr(library, f"{prefix}{_LETTERS[dtype]}gemm{suffix}", None)
-        if function is None:
-            continue
-        function.restype = None
-        pointer = ctypes.c_void_p
-        function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, integer, integer, integer,
-                             scalar, pointer, integer, pointer, integer, scalar, pointer, integer]
-        return functools.partial(_call_gemm, function)
+        function = getattr(library, f"{prefix}{_LETTERS[dtype]}{routine}{suffix}", None)
+        if function is not None:
+            function.restype = None
+            function.argtypes = argtypes(integer, _C_SCALARS[dtype])
+            return functools.partial(call, function)
     return None
 
 
@@ -100,10 +111,24 @@ def _call_gemm(
              b_array.ctypes.data, max(ldb, 1), beta, out.ctypes.data, max(n, 1))
 
 
-def _passes_self_test(gemm: Gemm, dtype: np.dtype) -> bool:
+def _call_axpby(
+    function: Callable[..., None], x: np.ndarray, out: np.ndarray, alpha: float, beta: float
+) -> None:
+    """``out = alpha * x + beta * out`` through a bound CBLAS axpby; both C-contiguous."""
+    function(out.size, alpha, x.ctypes.data, 1, beta, out.ctypes.data, 1)
+
+
+_ROUTINES = {"gemm": (_gemm_argtypes, _call_gemm), "axpby": (_axpby_argtypes, _call_axpby)}
+
+
+def _tolerance(dtype: np.dtype) -> float:
+    return 1e-4 if dtype == np.float32 else 1e-12
+
+
+def _gemm_passes_self_test(gemm: Gemm, dtype: np.dtype) -> bool:
     """Whether ``gemm`` agrees with numpy on small products in every layout the step uses."""
     rng = np.random.default_rng(0)
-    tolerance = 1e-4 if dtype == np.float32 else 1e-12
+    tolerance = _tolerance(dtype)
     for shape_a, shape_b in (((5, 3), (3, 4)), ((1, 7), (7, 1)), ((6, 2), (2, 3))):
         a = rng.standard_normal(shape_a).astype(dtype)
         b = rng.standard_normal(shape_b).astype(dtype)
@@ -116,20 +141,39 @@ def _passes_self_test(gemm: Gemm, dtype: np.dtype) -> bool:
     return True
 
 
+def _axpby_passes_self_test(axpby: Axpby, dtype: np.dtype) -> bool:
+    """Whether ``axpby`` agrees with numpy on small arrays, matrices included."""
+    rng = np.random.default_rng(0)
+    tolerance = _tolerance(dtype)
+    for shape in ((1,), (9,), (3, 5)):
+        x, out = (rng.standard_normal(shape).astype(dtype) for _ in range(2))
+        expected = -0.5 * x + 0.75 * out
+        axpby(x, out, -0.5, 0.75)
+        if not np.allclose(out, expected, rtol=tolerance, atol=tolerance):
+            return False
+    return True
+
+
 @functools.cache
-def _gemm_for(dtype: np.dtype) -> Gemm | None:
-    """Return the checked CBLAS gemm of numpy's BLAS for ``dtype``, or None where it has none."""
+def _blas_routines(dtype: np.dtype) -> dict[str, Callable]:
+    """Return the checked CBLAS ``gemm`` (and ``axpby``, if offered) of numpy's BLAS for ``dtype``.
+
+    Both come from the first library whose gemm passes its self-test; empty
+    where there is none.
+    """
     if dtype not in _C_SCALARS:
-        return None
+        return {}
     for path in _library_paths():
         try:
             library = ctypes.CDLL(path)
         except OSError:
             continue
-        gemm = _bind(library, dtype)
-        if gemm is not None and _passes_self_test(gemm, dtype):
-            return gemm
-    return None
+        gemm = _bind(library, "gemm", dtype)
+        if gemm is not None and _gemm_passes_self_test(gemm, dtype):
+            axpby = _bind(library, "axpby", dtype)
+            usable = axpby is not None and _axpby_passes_self_test(axpby, dtype)
+            return {"gemm": gemm, "axpby": axpby} if usable else {"gemm": gemm}
+    return {}
 
 
 def fuses_in_blas(dtype: np.dtype | type) -> bool:
@@ -137,7 +181,7 @@ def fuses_in_blas(dtype: np.dtype | type) -> bool:
 
     True for float32 and float64 where numpy's BLAS library offers CBLAS gemm.
     """
-    return _gemm_for(np.dtype(dtype)) is not None
+    return "gemm" in _blas_routines(np.dtype(dtype))
 
 
 def matmul_accumulate(
@@ -152,6 +196,7 @@ def matmul_accumulate(
     out : ndarray of shape (M, N)
         Read, scaled by ``beta`` and overwritten.
     alpha, beta : float
+        With ``beta=1``, BLAS skips its own pass scaling ``out``.
 
     Returns
     -------
@@ -160,7 +205,7 @@ def matmul_accumulate(
         the common dtype and ``out`` is C-contiguous; numpy with a temporary
         the size of ``out`` otherwise. Both are the formula up to round-off.
     """
-    gemm = _gemm_for(out.dtype) if a.dtype == b.dtype == out.dtype else None
+    gemm = _blas_routines(out.dtype).get("gemm") if a.dtype == b.dtype == out.dtype else None
     if gemm is None or not out.flags.c_contiguous or out.size == 0:
         product = np.matmul(a, b)
         product *= alpha
@@ -168,4 +213,30 @@ def matmul_accumulate(
         out += product
         return out
     gemm(a, b, out, alpha, beta)
+    return out
+
+
+def scaled_add(x: np.ndarray, out: np.ndarray, *, alpha: float, beta: float) -> np.ndarray:
+    """Overwrite ``out`` with ``alpha * x + beta * out``.
+
+    Parameters
+    ----------
+    x : ndarray of any shape
+    out : ndarray of the shape of ``x``
+        Read, scaled by ``beta`` and overwritten.
+    alpha, beta : float
+
+    Returns
+    -------
+    out : ndarray
+        The same array. One pass of BLAS's axpby where numpy's BLAS offers it
+        for the common dtype and both arrays are C-contiguous; numpy with a
+        temporary the size of ``x`` otherwise. Both are the formula up to round-off.
+    """
+    axpby = _blas_routines(out.dtype).get("axpby") if x.dtype == out.dtype else None
+    if axpby is None or not (x.flags.c_contiguous and out.flags.c_contiguous) or out.size == 0:
+        out *= beta
+        out += alpha * x
+        return out
+    axpby(x, out, alpha, beta)
     return out
