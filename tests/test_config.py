@@ -259,6 +259,21 @@ def test_long_values_are_shortened_in_messages(tmp_path):
         ("train:\n  lr: [1\n", f"invalid YAML at line 3, column 1: {UNCLOSED}"),
         ("a: b: c\n", "invalid YAML at line 1, column 5: mapping values are not allowed here"),
         ("x: \x00\n", f"invalid YAML: unacceptable character #x0000: {NOT_ALLOWED}"),
+        (
+            "train:\n  learning_rate: 0.1\n  epochs: 3\n  learning_rate: 0.5\n",
+            "invalid YAML at line 4, column 3: duplicate key 'learning_rate' (first at line 2); "
+            "keep one of them",
+        ),
+        (
+            "seed: 1\ntrain: {}\nseed: 2\n",
+            "invalid YAML at line 3, column 1: duplicate key 'seed' (first at line 1); "
+            "keep one of them",
+        ),
+        (
+            "train: {epochs: 1, epochs: 2}\n",
+            "invalid YAML at line 1, column 20: duplicate key 'epochs' (first at line 1); "
+            "keep one of them",
+        ),
     ],
 )
 def test_bad_files_are_one_line_errors(tmp_path, text, expected):
