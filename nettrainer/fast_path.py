@@ -12,13 +12,16 @@ round-off. Shapes ``N``, ``D``, ``H``, ``C`` as in :mod:`nettrainer.layers`;
 """
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from nettrainer.blas import matmul_accumulate, scaled_add
 from nettrainer.layers import affine_forward, affine_param_grads, softmax_loss
+from nettrainer.optim import momentum_state, sgd, sgd_momentum
 
 Params = dict[str, np.ndarray]
+FUSED_RULES = (sgd, sgd_momentum)  # the update rules loss_and_sgd_step can take
 
 
 def weight_decay(reg: float) -> dict[str, float]:
@@ -147,6 +150,43 @@ def loss_and_sgd_step(
             target, learning_rate * np.sum(dout, axis=0), out=target))
 
     return _loss_with(params, X, y, reg, step)
+
+
+def fused_step_options(
+    update_rule: Callable, params: Params, optim_configs: dict[str, dict]
+) -> dict[str, Any] | None:
+    """Return :func:`loss_and_sgd_step`'s keyword arguments for a solver's update rule.
+
+    Parameters
+    ----------
+    update_rule : callable
+        One of :data:`FUSED_RULES` (others give None).
+    params : dict of str to ndarray
+    optim_configs : dict of str to dict
+        Each parameter's optim config; a momentum config gains its defaults
+        and velocity (:func:`nettrainer.optim.momentum_state`).
+
+    Returns
+    -------
+    options : dict or None
+        ``learning_rate``, and for momentum ``momentum`` and the ``velocity``
+        arrays of the configs; None unless every parameter shares the settings.
+    """
+    if update_rule is sgd:
+        shared = {(float(optim_configs[name]["learning_rate"]),) for name in params}
+        velocity = None
+    elif update_rule is sgd_momentum:
+        states = {name: momentum_state(w, optim_configs[name]) for name, w in params.items()}
+        shared = {state[:2] for state in states.values()}
+        velocity = {name: state[2] for name, state in states.items()}
+    else:
+        return None
+    if len(shared) != 1:
+        return None
+    (settings,) = shared
+    if velocity is None:
+        return {"learning_rate": settings[0]}
+    return {"learning_rate": settings[0], "momentum": settings[1], "velocity": velocity}
 
 
 def _loss_with(

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from nettrainer.errors import DivergenceError, RegistryError
-from nettrainer.optim import get_update_rule, momentum_state, sgd, sgd_momentum
+from nettrainer.fast_path import FUSED_RULES, fused_step_options
+from nettrainer.optim import get_update_rule
 from nettrainer.random_state import RandomSource, make_random_source
 from nettrainer.solver_state import ResumableState, copy_config
 from nettrainer.workspace import StepWorkspace, has_fast_path, has_fused_update
@@ -131,9 +132,8 @@ class Solver(ResumableState):
         self.callbacks = tuple(callbacks)
         self.random: RandomSource = make_random_source(seed)
         self.fast_path = has_fast_path(model)
-        self.fused_update = (
-            self.fast_path and self.update_rule in (sgd, sgd_momentum) and has_fused_update(model)
-        )
+        fusable = self.fast_path and self.update_rule in FUSED_RULES
+        self.fused_update = fusable and has_fused_update(model)
         self._reset()
 
     def _initial_learning_rate(self) -> float:
@@ -256,7 +256,9 @@ class Solver(ResumableState):
 
     def _step(self, X_batch: np.ndarray, y_batch: np.ndarray) -> None:
         spares = self._workspace.spares_like(self.model.params)
-        fused = self._fused_step()
+        fused = None
+        if self.fused_update:
+            fused = fused_step_options(self.update_rule, self.model.params, self.optim_configs)
         if fused is None:
             loss, grads, weight_decay = self._loss_and_grads(X_batch, y_batch, spares)
         else:  # the next params go straight into spares
@@ -283,29 +285,6 @@ class Solver(ResumableState):
             spares[name] = w  # the params of this step's (finite) loss
         self._restorable = True
         self.iteration += 1
-
-    def _fused_step(self) -> dict[str, Any] | None:
-        """Return the fused step's keyword arguments when all params share their settings.
-
-        ``learning_rate``, and for momentum ``momentum`` and each param's
-        ``velocity`` (from its optim config); None when the step cannot fuse.
-        """
-        if not self.fused_update:
-            return None
-        params, configs = self.model.params, self.optim_configs
-        if self.update_rule is sgd:
-            shared = {(float(configs[name]["learning_rate"]),) for name in params}
-            velocity = None
-        else:
-            states = {name: momentum_state(w, configs[name]) for name, w in params.items()}
-            shared = {state[:2] for state in states.values()}
-            velocity = {name: state[2] for name, state in states.items()}
-        if len(shared) != 1:
-            return None
-        (settings,) = shared
-        if velocity is None:
-            return {"learning_rate": settings[0]}
-        return {"learning_rate": settings[0], "momentum": settings[1], "velocity": velocity}
 
     def _loss_and_grads(
         self, X_batch: np.ndarray, y_batch: np.ndarray, spares: dict[str, np.ndarray]
