@@ -11,6 +11,7 @@ import pytest
 
 from nettrainer import blas
 from nettrainer.errors import DivergenceError
+from nettrainer.fast_path import fused_step_options
 from nettrainer.model import TwoLayerNet
 from nettrainer.optim import UPDATE_RULES
 from nettrainer.solver import Solver
@@ -171,6 +172,23 @@ def test_the_solver_fuses_only_sgd_and_momentum_with_blas(dtype, monkeypatch):
     assert not has_fused_update(TwoLayerNet(40, 3, 5, dtype=np.float16))
     monkeypatch.setattr(blas, "_blas_routines", lambda dtype: {})
     assert not solver(TwoLayerNet(40, 3, 5, dtype=dtype)).fused_update
+
+
+def test_fused_step_options_need_settings_every_param_shares():
+    params = TwoLayerNet(4, 3, 2).params
+    same = {name: {"learning_rate": 0.5} for name in params}
+    assert fused_step_options(UPDATE_RULES["sgd"], params, same) == {"learning_rate": 0.5}
+    options = fused_step_options(UPDATE_RULES["sgd_momentum"], params, same)
+    assert (options["learning_rate"], options["momentum"]) == (0.5, 0.9)  # momentum's default
+    for name, w in params.items():
+        assert options["velocity"][name] is same[name]["velocity"]  # kept in the config
+        np.testing.assert_array_equal(same[name]["velocity"], np.zeros_like(w))
+    assert fused_step_options(UPDATE_RULES["adam"], params, same) is None
+    apart = {name: {"learning_rate": 0.5 if name != "b2" else 0.25} for name in params}
+    assert fused_step_options(UPDATE_RULES["sgd"], params, apart) is None
+    uneven = {name: {"learning_rate": 0.5, "momentum": 0.9 if name != "W1" else 0.5}
+              for name in params}
+    assert fused_step_options(UPDATE_RULES["sgd_momentum"], params, uneven) is None
 
 
 @pytest.mark.parametrize("rule", ["sgd", "sgd_momentum"])
