@@ -222,16 +222,18 @@ class Solver(ResumableState):
         self.stop_requested = False
         if self._trajectory_params is not None:
             self.model.params, self._trajectory_params = self._trajectory_params, None
-        if not self.train_acc_history:
-            self._record_accuracies()
-        while not self.finished:
-            for rows in self._remaining_batches():
-                self._step(*self._gather(rows))
-                for callback in self.callbacks:
-                    getattr(callback, "on_iteration", _ignore)(self)
-                if self.stop_requested:
-                    return
-            self._end_epoch()
+        # Overflow on the way to a non-finite loss is reported by DivergenceError, not warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            if not self.train_acc_history:
+                self._record_accuracies()
+            while not self.finished:
+                for rows in self._remaining_batches():
+                    self._step(*self._gather(rows))
+                    for callback in self.callbacks:
+                        getattr(callback, "on_iteration", _ignore)(self)
+                    if self.stop_requested:
+                        return
+                self._end_epoch()
         self._trajectory_params = self.model.params
         self.model.params = {k: v.copy() for k, v in self.best_params.items()}
 

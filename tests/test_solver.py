@@ -3,6 +3,8 @@
 # The global numpy generator is part of the contract under test (seed=None is CS231n parity).
 # ruff: noqa: NPY002
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -389,6 +391,19 @@ def test_a_non_finite_loss_raises_divergence_error_and_keeps_the_last_finite_par
         loss, _ = model.loss(data["X_train"], data["y_train"], reg=1.0)
     assert loss == pytest.approx(error.last_finite_loss, rel=1e-10)
     assert_params_equal(model.params, start)
+
+
+@pytest.mark.parametrize("update_rule", ["sgd", "sgd_momentum", "adam"])
+def test_a_diverging_run_raises_only_divergence_error_not_numpy_warnings(update_rule):
+    """From the Python API too, a divergence is one clear exception, not overflow warnings first."""
+    solver = Solver(
+        make_model(std=1.0), make_data(n_train=20), update_rule=update_rule,
+        optim_config={"learning_rate": 1e170}, reg=1.0, batch_size=20, num_epochs=3, seed=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would fail the test
+        with pytest.raises(DivergenceError):
+            solver.train()
 
 
 # float32 ------------------------------------------------------------------------------------
