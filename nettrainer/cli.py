@@ -8,6 +8,7 @@ one line on stderr and the error's exit code (2, or 3 for divergence).
 import dataclasses
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 import numpy as np
@@ -25,14 +26,28 @@ RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for l
 class Commands(click.Group):
     """A click group that reports user errors on one line instead of a traceback."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse the group's own options; a usage mistake is one line and exit 2."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            _usage_error(error)
+
     def invoke(self, ctx: click.Context) -> object:
         """Run the command, mapping user errors (and OS errors such as a full disk) and Ctrl-C.
 
         Both kinds of error become one line on stderr and exit 2 (3 for
-        divergence); Ctrl-C outside training exits 130.
+        divergence), as does a usage mistake such as an unknown option or
+        command; Ctrl-C outside training exits 130.
         """
         try:
             return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            _usage_error(error)
         except NettrainerError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
@@ -42,6 +57,14 @@ class Commands(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+
+
+def _usage_error(error: click.UsageError) -> NoReturn:
+    """Print click's usage mistake as one line naming the command's --help, and exit 2."""
+    message = " ".join(error.format_message().split())
+    command = error.ctx.command_path if error.ctx is not None else "nettrainer"
+    click.echo(f"error: {message} See '{command} --help'.", err=True)
+    sys.exit(error.exit_code)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -306,6 +306,22 @@ def test_resume_of_a_completed_run_says_how_to_train_longer(spiral_run):
     assert_one_line_error(result, "already completed 3 epochs", "--set train.epochs=N with N > 3")
 
 
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["train", "cfg.yaml", "--epochs", "3"], ["No such option '--epochs'", "train --help"]),
+        (["trian"], ["No such command 'trian'", "Did you mean 'train'?", "cli --help"]),
+        (["--bogus"], ["No such option '--bogus'", "cli --help"]),
+        (["evaluate", ".", "--split", "tst"], ["'tst' is not one of", "evaluate --help"]),
+        (["data", "fetch", "foo"], ["'foo' is not one of", "data fetch --help"]),
+        (["plot"], ["Missing argument 'RUN_DIR...'", "plot --help"]),
+    ],
+)
+def test_usage_mistakes_are_one_line_naming_the_help(args, fragments):
+    """click's own parsing errors too: not its four-line usage block."""
+    assert_one_line_error(invoke(*args), *fragments)
+
+
 def test_out_that_is_a_file_is_one_line(tmp_path):
     (tmp_path / "a_file").write_text("not a folder")
     result = train(tmp_path, tiny_config(tmp_path / "a_file"))
