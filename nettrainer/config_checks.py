@@ -83,8 +83,19 @@ def _check_value(key: str, annotation: Any, value: Any, source: str) -> Any:
     text, test = _domain(key, [option for option in options if option is not type(None)])
     if checked is _INVALID or (checked is not None and not test(checked)):
         nullable = " or null" if type(None) in options else ""
-        raise config_error(source, f"{key} must be {text}{nullable}; got {show(value)}")
+        infinite = " (not a finite number)" if float in options and _is_not_finite(value) else ""
+        raise config_error(source, f"{key} must be {text}{nullable}; got {show(value)}{infinite}")
     return checked
+
+
+def _is_not_finite(value: Any) -> bool:
+    """Whether ``value`` reads as an infinite or NaN number, e.g. ``.inf`` or ``"nan"``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return False
+    try:
+        return not math.isfinite(float(value))
+    except (ValueError, OverflowError):
+        return False
 
 
 def _coerce(value: Any, options: tuple[type, ...]) -> Any:

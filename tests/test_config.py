@@ -143,8 +143,18 @@ def test_every_registered_name_is_accepted(tmp_path):
     ("text", "expected"),
     [
         ("train: {learning_rate: -0.1}", "train.learning_rate must be a number > 0; got -0.1"),
-        ("train: {learning_rate: .inf}", "train.learning_rate must be a number > 0; got inf"),
-        ("train: {learning_rate: .nan}", "train.learning_rate must be a number > 0; got nan"),
+        (
+            "train: {learning_rate: .inf}",
+            "train.learning_rate must be a number > 0; got inf (not a finite number)",
+        ),
+        (
+            "train: {learning_rate: .nan}",
+            "train.learning_rate must be a number > 0; got nan (not a finite number)",
+        ),
+        (
+            "train: {learning_rate: '1e999'}",
+            "train.learning_rate must be a number > 0; got '1e999' (not a finite number)",
+        ),
         ("train: {learning_rate: fast}", "train.learning_rate must be a number > 0; got 'fast'"),
         ("train: {learning_rate: true}", "train.learning_rate must be a number > 0; got true"),
         ("train: {batch_size: true}", "train.batch_size must be an integer >= 1; got true"),
