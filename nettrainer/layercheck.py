@@ -238,9 +238,9 @@ def _ratio_hint(ratio: float, batch: int, weight_like: bool) -> str | None:
         return abs(ratio - target) <= SAME * abs(target)
 
     if batch > 2 and (near(batch) or near(1 / batch)):
-        side = "missing" if near(batch) else "extra"
+        side = "a missing" if near(batch) else "an extra"
         return (f"off by a factor of N={batch}: a missing or extra 1/N (mean over the batch); "
-                f"here the analytic gradient is {ratio:.4g} times the numeric one, so a {side} 1/N")
+                f"here the analytic gradient is {ratio:.4g} times the numeric one, so {side} 1/N")
     if near(2) or near(0.5):
         if weight_like:
             return ("off by 2: the L2 convention (reg*W**2 has gradient 2*reg*W; "

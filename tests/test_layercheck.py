@@ -170,7 +170,7 @@ def test_extra_one_over_n_on_a_weight():
         return dx, dw / cache[0].shape[0], db
 
     check = only_failure(check_layer(layers.affine_forward, backward, affine_inputs()))
-    assert "off by a factor of N=5" in check.hint and "extra 1/N" in check.hint
+    assert "off by a factor of N=5" in check.hint and "so an extra 1/N" in check.hint
 
 
 def test_hints_text_lists_only_failures():
