@@ -56,44 +56,76 @@ def test_load_with_a_test_file(tmp_path):
     np.testing.assert_array_equal(data.y_test, Y)
 
 
+NOT_A_NUMBER_HINT = (
+    "every value must be a number, and only the first line may hold column names: it is a "
+    "header when data.header is true, or when data.header is unset and one of its fields is "
+    "not a number"
+)
+RAGGED_HINT = "every line must have the same number of comma-separated numbers"
+
+
+def csv_error(tmp_path, text, header=None, dtype=np.float64):
+    """Write ``text`` to d.csv and return the message of the DataError reading it raises."""
+    path = tmp_path / "d.csv"
+    path.write_bytes(text.encode())
+    with pytest.raises(DataError) as error:
+        read_table(path, -1, header, np.dtype(dtype))
+    return str(error.value).removeprefix(f"{path}: ")
+
+
 def test_forced_header_false_makes_a_text_row_an_error(tmp_path):
-    path = tmp_path / "d.csv"
-    path.write_text("a,b,c,y\n1,2,3,0\n")
-    with pytest.raises(
-        DataError,
-        match=r"d\.csv: could not convert string 'a' to float64 at row 0",
-    ):
-        read_table(path, -1, False, np.dtype(np.float64))
+    assert csv_error(tmp_path, "a,b,c,y\n1,2,3,0\n", header=False) == (
+        "could not convert string 'a' to float64 at line 1, column 1; data.header is false, "
+        "so line 1 is read as data; set data.header to true, or leave it unset to detect a header"
+    )
 
 
-def test_non_numeric_cell_names_file_and_row(tmp_path):
-    path = tmp_path / "d.csv"
-    path.write_text("1,2,3,0\n1,x,3,1\n")
-    with pytest.raises(
-        DataError,
-        match=r"d\.csv: could not convert string 'x' to float32 at row 1",
-    ):
-        read_table(path, -1, None, np.dtype(np.float32))
+def test_non_numeric_cell_names_its_line_and_column(tmp_path):
+    assert csv_error(tmp_path, "1,2,3,0\n1,x,3,1\n", dtype=np.float32) == (
+        f"could not convert string 'x' to float32 at line 2, column 2; {NOT_A_NUMBER_HINT}"
+    )
+
+
+def test_non_numeric_cell_line_is_1_based_like_its_column(tmp_path):
+    assert csv_error(tmp_path, "1,2,0\n1,2,1\nx,2,1\n") == (
+        f"could not convert string 'x' to float64 at line 3, column 1; {NOT_A_NUMBER_HINT}"
+    )
+
+
+def test_non_numeric_cell_after_a_header_counts_the_header_line(tmp_path):
+    assert csv_error(tmp_path, "a,b,y\n1,2,0\n1,x,1\n", header=True) == (
+        f"could not convert string 'x' to float64 at line 3, column 2; {NOT_A_NUMBER_HINT}"
+    )
 
 
 def test_ragged_rows(tmp_path):
-    path = tmp_path / "d.csv"
-    path.write_text("1,2,3,0\n1,2,1\n")
-    with pytest.raises(
-        DataError,
-        match=r"d\.csv: the number of columns changed from 4 to 3 at row 2",
-    ):
-        read_table(path, -1, None, np.dtype(np.float64))
+    assert csv_error(tmp_path, "1,2,3,0\n1,2,1\n") == (
+        f"the number of columns changed from 4 to 3 at line 2; {RAGGED_HINT}"
+    )
+
+
+def test_short_row_after_a_header_names_its_line(tmp_path):
+    assert csv_error(tmp_path, "a,b,y\n1,2,0\n1,2,1\n1,2\n") == (
+        f"the number of columns changed from 3 to 2 at line 4; {RAGGED_HINT}"
+    )
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize(
+    ("last", "place"),
+    [("x,2,1", "float64 at line 7, column 1;"), ("1,2,1,3", "3 to 4 at line 7;"),
+     ("1,2,1.5", "(first: 1.5 at line 7)")],
+)
+def test_error_lines_count_header_blank_and_comment_lines(tmp_path, newline, last, place):
+    lines = ["a,b,y", "", "# a comment", "1,2,0 # trailing comment", "", "1,2,1", last]
+    assert place in csv_error(tmp_path, newline.join(lines))
 
 
 def test_non_integer_labels(tmp_path):
-    path = tmp_path / "d.csv"
-    path.write_text("1,2,0\n1,2,1.5\n")
-    with pytest.raises(
-        DataError,
-        match=r"label column -1 holds 1 non-integer values \(first: 1\.5 in data row 1\)",
-    ):
-        read_table(path, -1, None, np.dtype(np.float64))
+    assert csv_error(tmp_path, "1,2,0\n1,2,1.5\n") == (
+        "label column -1 holds 1 non-integer values (first: 1.5 at line 2); "
+        "set data.label_column to the column of class indices"
+    )
 
 
 def test_unknown_label_column_name_lists_the_header(tmp_path):

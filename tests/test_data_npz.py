@@ -101,15 +101,50 @@ def test_labels_outside_the_class_names_are_reported(tmp_path):
         load(spec, seed=0, dtype=np.float64)
 
 
+NEGATIVE_HINT = "labels must be class indices 0, 1, 2, ..."
+
+
 def test_negative_labels_are_reported(tmp_path):
     X, y = arrays(np.random.default_rng(0))
     y[7] = -1
     spec = save(tmp_path / "d.npz", X_train=X, y_train=y)
-    with pytest.raises(
-        DataError,
-        match=r"1 of 40 y_train labels are outside \[0, 3\) \(first: -1 at row 7\)",
-    ):
+    with pytest.raises(DataError) as error:
         load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{spec.path}: 1 of 40 y_train labels are negative (first: -1 at row 7); {NEGATIVE_HINT}"
+    )
+
+
+def test_negative_labels_come_before_the_number_of_classes(tmp_path):
+    X, _ = arrays(np.random.default_rng(0), n=4)
+    spec = save(tmp_path / "neg.npz", X_train=X, y_train=np.array([0, 0, 0, -1]))
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{spec.path}: 1 of 4 y_train labels are negative (first: -1 at row 3); {NEGATIVE_HINT}"
+    )
+
+
+def test_negative_labels_do_not_shrink_the_inferred_classes(tmp_path):
+    X, _ = arrays(np.random.default_rng(0), n=6)
+    spec = save(tmp_path / "neg.npz", X_train=X, y_train=np.array([0, 1, 0, -1, 1, -1]))
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{spec.path}: 2 of 6 y_train labels are negative (first: -1 at row 3); {NEGATIVE_HINT}"
+    )
+
+
+def test_negative_labels_of_a_stored_split_name_the_split(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    X_test, y_test = arrays(np.random.default_rng(1), n=9)
+    y_test[4] = -2
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X_test, y_test=y_test)
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{spec.path}: 1 of 9 y_test labels are negative (first: -2 at row 4); {NEGATIVE_HINT}"
+    )
 
 
 def test_float_labels_are_refused(tmp_path):
@@ -146,9 +181,16 @@ def test_missing_path_names_data_path(tmp_path):
         load(Spec(name="npz"), seed=0, dtype=np.float64)
 
 
-def test_missing_or_non_npz_file(tmp_path):
-    with pytest.raises(DataError, match=r"nope\.npz: cannot read it as an npz file \(No such file"):
+def test_missing_or_non_npz_file(tmp_path, monkeypatch):
+    with pytest.raises(DataError, match=r"nope\.npz: no such file \(data\.path\)$"):
         load(Spec(name="npz", path=str(tmp_path / "nope.npz")), seed=0, dtype=np.float64)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError) as info:
+        load(Spec(name="npz", path="nope.npz"), seed=0, dtype=np.float64)
+    expected = f"nope.npz: no such file (data.path; relative paths start from {tmp_path})"
+    assert str(info.value) == expected
+    with pytest.raises(DataError, match=r": is a folder, not a file \(data\.path\)$"):
+        load(Spec(name="npz", path=str(tmp_path)), seed=0, dtype=np.float64)
     (tmp_path / "text.npz").write_text("not a zip")
     with pytest.raises(DataError, match=r"text\.npz: cannot read it as an npz file"):
         load(Spec(name="npz", path=str(tmp_path / "text.npz")), seed=0, dtype=np.float64)

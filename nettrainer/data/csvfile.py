@@ -4,8 +4,10 @@ The label column is an index (negative counts from the end, ``-1`` by default)
 or, when the file has a header row, a column name. Whether the first row is a
 header is detected (it is when not every field is a number) unless the config
 says. Cells are parsed straight into the training dtype by ``numpy.loadtxt``.
+Errors name the place as a 1-based line of the file, as a text editor shows it.
 """
 
+import re
 import warnings
 from pathlib import Path
 
@@ -15,6 +17,12 @@ from nettrainer.data.raw import RawData, default_class_names
 from nettrainer.errors import DataError
 
 DELIMITER = ","
+COMMENT = "#"  # numpy.loadtxt's default: the rest of a line after it is ignored
+# numpy.loadtxt's errors; their rows count data rows only, from 0 and from 1 respectively.
+CONVERT_ERROR = re.compile(
+    r"(could not convert string .* to \S+) at row (\d+), column (\d+)\.$", re.DOTALL
+)
+RAGGED_ERROR = re.compile(r"(the number of columns changed from \d+ to \d+) at row (\d+);")
 
 
 def read_csv(
@@ -95,18 +103,19 @@ def read_table(
         As for :func:`read_csv`.
     """
     fields = _first_row(path)
-    if header is None:
-        header = not all(_is_number(field) for field in fields)
-    column = _column_index(label_column, fields, header, path)
-    table = _parse(path, header, dtype)  # (N, D + 1)
+    skip = header
+    if skip is None:
+        skip = not all(_is_number(field) for field in fields)
+    column = _column_index(label_column, fields, skip, path)
+    table = _parse(path, skip, header, dtype)  # (N, D + 1)
     labels = table[:, column]  # (N,)
     fractional = labels != np.round(labels)
     if fractional.any():
         row = int(np.flatnonzero(fractional)[0])
         raise DataError(
             f"{path}: label column {label_column!r} holds {int(fractional.sum())} non-integer "
-            f"values (first: {labels[row]} in data row {row}); set data.label_column to the "
-            "column of class indices"
+            f"values (first: {labels[row]}{_at(_line_of(path, row, skip))}); set data.label_column "
+            "to the column of class indices"
         )
     if column in (0, table.shape[1] - 1):
         features = table[:, 1:] if column == 0 else table[:, :-1]  # (N, D) view
@@ -153,18 +162,86 @@ def _column_index(label_column: int | str, fields: list[str], header: bool, path
     return label_column % len(fields)
 
 
-def _parse(path: Path, header: bool, dtype: np.dtype) -> np.ndarray:
+def _parse(path: Path, skip: bool, header: bool | None, dtype: np.dtype) -> np.ndarray:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "input contained no data"
             table = np.loadtxt(
-                path, delimiter=DELIMITER, skiprows=int(header), dtype=dtype, ndmin=2
+                path, delimiter=DELIMITER, comments=COMMENT, skiprows=int(skip), dtype=dtype,
+                ndmin=2,
             )
     except ValueError as exc:
-        reason = str(exc).split(";")[0].rstrip(".")
-        raise DataError(
-            f"{path}: {reason}; every row must have the same number of comma-separated numbers"
-        ) from None
+        raise _parse_error(path, str(exc), skip, header) from None
     if table.shape[0] == 0:
         raise DataError(f"{path}: no data rows after the header; it needs one example per row")
     return table
+
+
+def _parse_error(path: Path, message: str, skip: bool, header: bool | None) -> DataError:
+    """Turn a ``numpy.loadtxt`` error into one naming the line of the file, with a fitting fix.
+
+    Parameters
+    ----------
+    path : Path
+        The file being parsed.
+    message : str
+        The ``ValueError`` message of ``numpy.loadtxt``.
+    skip : bool
+        Whether the first line was skipped as a header.
+    header : bool or None
+        The ``data.header`` setting; None when the header was detected.
+
+    Returns
+    -------
+    DataError
+        The error to raise.
+    """
+    convert = CONVERT_ERROR.match(message)
+    if convert:
+        text, row, column = convert.groups()
+        line = _line_of(path, int(row), skip)
+        place = f"line {line}, column {column}" if line else f"column {column}"
+        return DataError(f"{path}: {text} at {place}; {_convert_hint(line, header)}")
+    ragged = RAGGED_ERROR.match(message)
+    if ragged:
+        reason = ragged.group(1) + _at(_line_of(path, int(ragged.group(2)) - 1, skip))
+    else:
+        reason = message.split(";")[0].rstrip(".")
+    return DataError(
+        f"{path}: {reason}; every line must have the same number of comma-separated numbers"
+    )
+
+
+def _convert_hint(line: int | None, header: bool | None) -> str:
+    if line == 1 and header is False:
+        return (
+            "data.header is false, so line 1 is read as data; set data.header to true, "
+            "or leave it unset to detect a header"
+        )
+    return (
+        "every value must be a number, and only the first line may hold column names: it is "
+        "a header when data.header is true, or when data.header is unset and one of its "
+        "fields is not a number"
+    )
+
+
+def _line_of(path: Path, row: int, skip: bool) -> int | None:
+    """Return the 1-based line of the file holding data row ``row`` (0-based).
+
+    Rows are counted as ``numpy.loadtxt`` counts them: after the header line when
+    ``skip``, leaving out empty lines and lines that start with :data:`COMMENT`.
+    Lines end where a text editor ends them (LF, CRLF or CR). None when the file
+    has fewer rows.
+    """
+    rows = -1
+    with open(path, encoding="latin-1") as file:  # every byte decodes; line ends are ASCII
+        for number, line in enumerate(file, start=1):
+            if number > skip and line.split(COMMENT, 1)[0] not in ("", "\n"):
+                rows += 1
+                if rows == row:
+                    return number
+    return None
+
+
+def _at(line: int | None) -> str:
+    return "" if line is None else f" at line {line}"

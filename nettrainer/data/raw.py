@@ -95,8 +95,9 @@ def check(raw: RawData) -> None:
     DataError
         If a split's rows disagree between X and y, its features differ in number
         from train's or are not finite, its labels are not integers in ``[0, C)``,
-        or the training split has fewer than two classes. The message names the
-        file and the counts.
+        or the training split has fewer than two classes. Negative labels are
+        reported before the number of classes, which is inferred from the largest
+        label when the data set names none. The message names the file and the counts.
     """
     num_features = raw.X_train.shape[1] if raw.X_train.ndim == 2 else None
     for name in SPLITS:
@@ -104,6 +105,7 @@ def check(raw: RawData) -> None:
         if pair is not None:
             _check_shapes(*pair, name, raw.where(name), num_features)
             _check_label_dtype(pair[1], name, raw.where(name))
+            _check_non_negative(pair[1], name, raw.where(name))
     if len(raw.class_names) < 2:
         raise DataError(
             f"{raw.source}: {len(raw.class_names)} class(es) found; "
@@ -150,8 +152,18 @@ def _check_label_dtype(y: np.ndarray, name: str, where: str) -> None:
         )
 
 
+def _check_non_negative(y: np.ndarray, name: str, where: str) -> None:
+    negative = y < 0  # (N,)
+    if negative.any():
+        first = int(np.flatnonzero(negative)[0])
+        raise DataError(
+            f"{where}: {int(negative.sum())} of {y.size} y_{name} labels are negative "
+            f"(first: {y[first]} at row {first}); labels must be class indices 0, 1, 2, ..."
+        )
+
+
 def _check_label_range(y: np.ndarray, name: str, where: str, num_classes: int) -> None:
-    bad = (y < 0) | (y >= num_classes)  # (N,)
+    bad = y >= num_classes  # (N,); negative labels were refused before
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise DataError(
