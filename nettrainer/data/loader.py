@@ -218,7 +218,7 @@ def _npz(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
 
 
 def _csv(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
-    test_path = None if spec.test_path is None else Path(spec.test_path)
+    test_path = None if spec.test_path is None else _existing_file(spec.test_path, "data.test_path")
     return read_csv(_required_path(spec), test_path, spec.label_column, spec.header, dtype)
 
 
@@ -228,7 +228,17 @@ def _required_path(spec: "DataConfig") -> Path:
             f"data.name = {spec.name} needs data.path, the .{spec.name} file (e.g. --set "
             f"data.path=data/train.{spec.name}; for `nettrainer data info {spec.name}`: --path)"
         )
-    return Path(spec.path)
+    return _existing_file(spec.path, "data.path")
+
+
+def _existing_file(path_text: str, key: str) -> Path:
+    """Return ``path_text`` as a Path, or say where a missing file was looked for."""
+    path = Path(path_text)
+    if path.is_file():
+        return path
+    problem = "is a folder, not a file" if path.is_dir() else "no such file"
+    where = "" if path.is_absolute() else f"; relative paths start from {Path.cwd()}"
+    raise DataError(f"{path}: {problem} ({key}{where})")
 
 
 READERS: dict[str, Callable[[Any, int, np.dtype], RawData]] = {
