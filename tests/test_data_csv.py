@@ -56,6 +56,14 @@ def test_load_with_a_test_file(tmp_path):
     np.testing.assert_array_equal(data.y_test, Y)
 
 
+
+def test_a_missing_test_file_names_data_test_path(tmp_path):
+    train = tmp_path / "train.csv"
+    train.write_text("\n".join(",".join(map(str, row)) for row in table()))
+    spec = Spec(name="csv", path=str(train), test_path=str(tmp_path / "nope.csv"), val_size=0)
+    with pytest.raises(DataError, match=r"nope\.csv: no such file \(data\.test_path\)$"):
+        load(spec, seed=0, dtype=np.float64)
+
 NOT_A_NUMBER_HINT = (
     "every value must be a number, and only the first line may hold column names: it is a "
     "header when data.header is true, or when data.header is unset and one of its fields is "
