@@ -211,7 +211,7 @@ def metrics_row(solver: Solver, epoch: int, seconds: float) -> dict[str, Any]:
         "epoch": epoch,
         "iteration": epoch * per_epoch,
         "learning_rate": f"{used_rate:.6g}",
-        "train_loss": f"{np.mean(epoch_losses):.6f}" if epoch_losses else "",
+        "train_loss": runs.loss_text(float(np.mean(epoch_losses))) if epoch_losses else "",
         "train_acc": f"{solver.train_acc_history[epoch]:.6f}",
         "val_acc": f"{solver.val_acc_history[epoch]:.6f}",
         "seconds": round(seconds, 3),

@@ -17,6 +17,7 @@ from nettrainer.runs import RunRecord
 
 IGNORED_KEYS = ("name", "output", "versions")  # never worth a label; the name starts it anyway
 MAX_TILES = 100  # first-layer units drawn at most (a 10 x 10 grid)
+MAX_PLOTTED_LOSS = 1e30  # a diverging run's larger losses are left off: axes cannot tick them
 _MISSING = object()
 
 
@@ -97,6 +98,54 @@ def smooth(values: np.ndarray, window: int | None = None) -> np.ndarray:
     stop = np.minimum(start + window, values.size)
     start = np.maximum(start, 0)
     return values[0] + (sums[stop] - sums[start]) / (stop - start)
+
+
+@dataclass(frozen=True)
+class LossCurve:
+    """The per-iteration losses of a run that a plot can draw, and how many it cannot.
+
+    Attributes
+    ----------
+    iterations : ndarray of shape (K,)
+        1-based iteration numbers of the drawable losses, K <= T.
+    losses : ndarray of shape (K,)
+        Their finite values, below :data:`MAX_PLOTTED_LOSS` in magnitude.
+    total : int
+        T, every loss of the run.
+    """
+
+    iterations: np.ndarray
+    losses: np.ndarray
+    total: int
+
+    @property
+    def note(self) -> str | None:
+        """Say how many losses are not drawn, e.g. ``37 of 41 losses above 1e+30 not drawn``.
+
+        None when every loss is drawn.
+        """
+        left_out = self.total - self.losses.size
+        if not left_out:
+            return None
+        return f"{left_out} of {self.total} losses above {MAX_PLOTTED_LOSS:g} not drawn"
+
+
+def loss_curve(loss_history: Sequence[float]) -> LossCurve:
+    """Keep the losses a plot can draw: finite and below :data:`MAX_PLOTTED_LOSS`.
+
+    Parameters
+    ----------
+    loss_history : sequence of float
+        T per-iteration losses; a diverging run's grow huge (non-finite ones
+        never reach a run's history, and are left out as if above the cap).
+
+    Returns
+    -------
+    LossCurve
+    """
+    loss = np.asarray(loss_history, dtype=np.float64)  # (T,)
+    kept = np.flatnonzero(np.isfinite(loss) & (np.abs(loss) < MAX_PLOTTED_LOSS))  # (K,)
+    return LossCurve(kept + 1, loss[kept], loss.size)
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,11 @@ from matplotlib.ticker import MaxNLocator
 from nettrainer.errors import NettrainerError
 from nettrainer.plot_data import (
     IGNORED_KEYS,
+    MAX_PLOTTED_LOSS,
     MAX_TILES,
     DecisionRegions,
     differing_keys,
+    loss_curve,
     run_label,
     smooth,
     weight_grid,
@@ -42,11 +44,13 @@ __all__ = [
     "IGNORED_KEYS",
     "LOG_SCALE_RATIO",
     "MAX_ANNOTATED_CLASSES",
+    "MAX_PLOTTED_LOSS",
     "MAX_TILES",
     "MESH_POINTS",
     "PICTURE_FORMATS",
     "DecisionRegions",
     "differing_keys",
+    "loss_curve",
     "plot_confusion",
     "plot_runs",
     "plot_weights",
@@ -58,7 +62,6 @@ __all__ = [
 PICTURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 DEFAULT_SUFFIX = ".png"  # appended to an output path without an extension
 LOG_SCALE_RATIO = 10.0  # losses spanning a decade or more get a log axis
-MAX_PLOTTED_LOSS = 1e30  # a diverging run's larger losses are left off: axes cannot tick them
 MESH_POINTS = 200  # decision-region mesh resolution along each axis
 MAX_ANNOTATED_CLASSES = 20  # confusion counts are written in the cells up to this many classes
 DPI = 120
@@ -172,16 +175,17 @@ def plot_confusion(matrix: np.ndarray, class_names: Sequence[str], out: Path) ->
 def _draw_losses(ax: Axes, runs: Sequence[RunRecord], colours: Sequence[str]) -> None:
     """Raw (faint) and smoothed losses per iteration; a log axis when they span a decade.
 
-    Non-finite losses and those beyond :data:`MAX_PLOTTED_LOSS` are not drawn.
+    Losses that :func:`loss_curve` leaves out are counted in the panel's legend.
     """
-    finite = []
-    for run, colour in zip(runs, colours, strict=True):
-        loss = np.asarray(run.history.get("loss_history", []), dtype=np.float64)  # (T,)
-        kept = np.flatnonzero(np.isfinite(loss) & (np.abs(loss) < MAX_PLOTTED_LOSS))
-        finite.append(loss[kept])
-        ax.plot(kept + 1, loss[kept], color=colour, alpha=0.25, linewidth=0.8)
-        ax.plot(kept + 1, smooth(loss[kept]), color=colour, linewidth=1.8)
-    every = np.concatenate(finite)
+    curves = [loss_curve(run.history.get("loss_history", [])) for run in runs]
+    for curve, colour in zip(curves, colours, strict=True):
+        ax.plot(curve.iterations, curve.losses, color=colour, alpha=0.25, linewidth=0.8)
+        ax.plot(curve.iterations, smooth(curve.losses), color=colour, linewidth=1.8)
+    notes = [Line2D([], [], color=colour, linewidth=2, label=curve.note)
+             for curve, colour in zip(curves, colours, strict=True) if curve.note]
+    if notes:
+        ax.legend(handles=notes, loc="best", fontsize="small")
+    every = np.concatenate([curve.losses for curve in curves])
     if every.size and every.min() > 0 and every.max() >= LOG_SCALE_RATIO * every.min():
         ax.set_yscale("log")
     per_epoch = {run.history.get("iterations_per_epoch") for run in runs}

@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from nettrainer.runs import loss_text
+
 REDRAW_SECONDS = 0.1  # the live line is redrawn at most this often
 BAR_WIDTH = 20
 
@@ -62,7 +64,7 @@ class Progress:
     def _draw(self, solver: Any, done: float, end: str) -> None:
         loss = solver.loss_history[-1] if solver.loss_history else float("nan")
         text = (
-            f"epoch {solver.epoch}/{self.total_epochs} loss {loss:.4f} "
+            f"epoch {solver.epoch}/{self.total_epochs} loss {loss_text(loss, 4)} "
             f"train {solver.train_acc_history[-1]:.2%} val {solver.val_acc_history[-1]:.2%} "
             f"{self.rate():,.0f} samples/s"
         )

@@ -11,14 +11,15 @@ A run lives in ``<output.dir>/<name>/<YYYYmmdd-HHMMSS>/`` and holds:
 - ``summary.json``: the outcome; ``curves.png``: the pictures
 
 Every file is written to a temporary name in the same folder and renamed over
-the old one, so a crash leaves either the previous file or the new one.
+the old one, so a crash leaves either the previous file or the new one. Files
+get the permissions a plain ``open(path, "w")`` gives them (0o666 less the umask).
 """
 
 import csv
 import io
 import json
 import os
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ METRIC_COLUMNS = (
 )
 RUN_MARKERS = ("config.yaml", "history.json")
 STATE_META_KEY = "__meta__"
+LOSS_EXPONENT_FROM = 1e6  # metrics.csv losses this large are written as 1.234567e+06
 
 
 def atomic_write(path: Path, write: Any, mode: str = "w") -> None:
@@ -50,14 +52,27 @@ def atomic_write(path: Path, write: Any, mode: str = "w") -> None:
         Text or binary.
     """
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp_path, fd = _create_sibling(path)
     try:
         with os.fdopen(fd, mode) as handle:
             write(handle)
-        os.replace(tmp_name, path)
+        os.replace(tmp_path, path)
     except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _create_sibling(path: Path) -> tuple[Path, int]:
+    """Create a new, randomly named hidden file next to ``path``, opened for writing.
+
+    Unlike :func:`tempfile.mkstemp` (always mode 0o600), the file is created
+    like ``open(path, "w")`` creates one: mode 0o666 less the umask, or what a
+    default ACL of the folder says. ``O_EXCL`` guarantees that no existing file
+    is reused.
+    """
+    tmp_path = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    return tmp_path, os.open(tmp_path, flags, 0o666)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -164,6 +179,16 @@ def load_state(path: Path) -> dict[str, Any]:
             node = node.setdefault(parent, {})
         node[leaf] = value
     return state
+
+
+def loss_text(loss: float, decimals: int = 6) -> str:
+    """Write a loss for ``metrics.csv`` or a progress line: fixed decimals, or exponent form.
+
+    ``1.098612`` below 1e6 in magnitude; ``1.409878e+63`` from there on, so a
+    diverging run's losses stay short; ``inf`` and ``nan`` as such. Every form
+    reads back with ``float``.
+    """
+    return f"{loss:.{decimals}f}" if abs(loss) < LOSS_EXPONENT_FROM else f"{loss:.{decimals}e}"
 
 
 def metrics_csv(rows: list[dict[str, Any]]) -> str:

@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 
 from nettrainer import __version__, config, runs
 from nettrainer.cli import cli
+from nettrainer.progress import Progress
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 STAMP_RE = re.compile(r"\d{8}-\d{6}(-\d+)?")
@@ -401,6 +403,17 @@ def test_divergence_exits_3_with_one_line_and_keeps_metrics(tmp_path):
     run_dir = only_run(tmp_path / "runs")
     assert (run_dir / "metrics.csv").read_text().startswith("epoch,iteration,")
     assert summary(run_dir)["status"] == "diverged"
+
+
+@pytest.mark.parametrize(
+    ("loss", "shown"), [(1.23456, "loss 1.2346 "), (1.4e63, "loss 1.4000e+63 ")]
+)
+def test_the_epoch_line_writes_a_diverging_loss_in_exponent_form(capsys, loss, shown):
+    solver = SimpleNamespace(epoch=2, loss_history=[loss], train_acc_history=[0.5],
+                             val_acc_history=[0.25])
+    Progress(5).on_epoch_end(solver)
+    line = capsys.readouterr().out
+    assert line.startswith(f"epoch 2/5 {shown}train 50.00% val 25.00% ")
 
 
 def test_divergence_in_the_first_epoch_keeps_logs_and_exits_3(tmp_path):

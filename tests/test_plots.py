@@ -15,6 +15,7 @@ from nettrainer.errors import DataError, NettrainerError
 from nettrainer.plots import (
     DecisionRegions,
     differing_keys,
+    loss_curve,
     plot_confusion,
     plot_runs,
     plot_weights,
@@ -79,6 +80,8 @@ def drawn(monkeypatch):
             "yscales": [ax.get_yscale() for ax in fig.axes],
             "legend": [text.get_text() for legend in fig.legends for text in legend.texts],
             "texts": [text.get_text() for ax in fig.axes for text in ax.texts],
+            "panel_legends": [[text.get_text() for text in ax.get_legend().texts]
+                              if ax.get_legend() else [] for ax in fig.axes],
         })
         return out
 
@@ -362,3 +365,31 @@ def test_a_diverging_loss_near_the_float_limit_still_draws(tmp_path):
     loss = np.concatenate([np.linspace(1.0, 0.5, 20), 10.0 ** np.arange(10, 310, 15)])
     out = plot_runs([make_run(loss=loss, epochs=4, iterations_per_epoch=10)], tmp_path / "c.png")
     assert_picture(out, ".png")
+
+
+def test_loss_curve_keeps_drawable_losses_and_counts_the_rest():
+    curve = loss_curve([2.0, 1.0, 1e31, -1e40, 0.5, float("inf"), float("nan")])
+    assert curve.iterations.tolist() == [1, 2, 5]
+    assert curve.losses.tolist() == [2.0, 1.0, 0.5]
+    assert curve.note == "4 of 7 losses above 1e+30 not drawn"
+
+
+def test_loss_curve_of_a_tame_or_empty_run_has_no_note():
+    assert loss_curve([2.0, 1.0]).note is None
+    empty = loss_curve([])
+    assert (empty.iterations.size, empty.losses.size, empty.note) == (0, 0, None)
+
+
+def test_a_diverged_run_says_in_the_loss_panel_what_is_not_drawn(tmp_path, drawn):
+    # Like `train --set train.learning_rate=1e6` on the spiral: 4 drawable losses of 41.
+    loss = np.concatenate([[1.1, 40.0, 3e8, 5e20], np.geomspace(1e31, 1e300, 37)])
+    diverged = make_run(loss=loss, config=make_config(learning_rate=1e6))
+    plot_runs([make_run(), diverged], tmp_path / "c.png")
+    loss_panel, accuracy_panel = drawn[0]["panel_legends"]
+    assert loss_panel == ["37 of 41 losses above 1e+30 not drawn"]
+    assert accuracy_panel == ["train", "validation"]
+
+
+def test_a_run_drawn_in_full_has_no_loss_panel_legend(tmp_path, drawn):
+    plot_runs([make_run()], tmp_path / "c.png")
+    assert drawn[0]["panel_legends"][0] == []

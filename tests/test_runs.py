@@ -1,6 +1,7 @@
 """Tests of nettrainer.runs: atomic writes, solver-state files, run folders and metric logs."""
 
 import math
+import os
 from datetime import datetime
 
 import numpy as np
@@ -33,6 +34,35 @@ def test_atomic_write_replaces_content_and_leaves_no_temp(tmp_path):
     runs.atomic_write(target, lambda handle: handle.write(b"new"), mode="wb")
     assert target.read_bytes() == b"new"
     assert [path.name for path in tmp_path.iterdir()] == ["a.bin"]
+
+
+@pytest.fixture
+def umask():
+    """Set the process umask for one test, restoring the previous one afterwards."""
+    previous = os.umask(0o022)
+    yield os.umask
+    os.umask(previous)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)],
+                         ids=["umask-022", "umask-077", "umask-002"])
+def test_atomic_writes_get_the_mode_a_plain_open_gives(tmp_path, umask, mask, mode):
+    umask(mask)
+    runs.write_text(tmp_path / "metrics.csv", "epoch\n")
+    runs.write_npz(tmp_path / "best.npz", {"W1": np.zeros(2)})
+    with open(tmp_path / "plain.txt", "w"):
+        pass
+    modes = {path.name: path.stat().st_mode & 0o777 for path in tmp_path.iterdir()}
+    assert modes == {"metrics.csv": mode, "best.npz": mode, "plain.txt": mode}
+
+
+def test_atomic_write_over_an_existing_file_takes_the_current_umask(tmp_path, umask):
+    target = tmp_path / "metrics.csv"
+    target.write_text("old\n")
+    target.chmod(0o600)
+    runs.write_text(target, "new\n")
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert [path.name for path in tmp_path.iterdir()] == ["metrics.csv"]
 
 
 def _assert_same_tree(actual, expected, where="state"):
@@ -166,3 +196,29 @@ def test_metrics_csv_read_metrics_round_trip(tmp_path):
         "epoch": 1.0, "iteration": 9.0, "learning_rate": 0.95, "train_loss": 1.098612,
         "train_acc": 0.5, "val_acc": 0.5, "seconds": 0.123,
     }
+
+
+@pytest.mark.parametrize(("loss", "text"), [
+    (1.0986122886681098, "1.098612"),
+    (999999.5, "999999.500000"),
+    (1409878073973601978951648420624757769330049012647453052058468352.0, "1.409878e+63"),
+    (1e6, "1.000000e+06"),
+    (3.87e303, "3.870000e+303"),
+    (float("inf"), "inf"),
+    (float("nan"), "nan"),
+])
+def test_loss_text_is_six_decimals_below_a_million_else_exponent_form(loss, text):
+    assert runs.loss_text(loss) == text
+
+
+def test_huge_losses_round_trip_through_metrics_csv(tmp_path):
+    losses = [1.5, 1.409878e63, float("inf"), float("nan")]
+    rows = [dict.fromkeys(runs.METRIC_COLUMNS, 0) | {"train_loss": runs.loss_text(loss)}
+            for loss in losses]
+    path = tmp_path / "metrics.csv"
+    runs.write_text(path, runs.metrics_csv(rows))
+    cells = [line.split(",")[3] for line in path.read_text().splitlines()[1:]]
+    assert cells == ["1.500000", "1.409878e+63", "inf", "nan"]
+    read = [row["train_loss"] for row in runs.read_metrics(path)]
+    assert read[:3] == losses[:3]
+    assert math.isnan(read[3])
