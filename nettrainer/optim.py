@@ -14,61 +14,22 @@ array and leaves ``w`` as it was, so the previous parameters survive an update
 without a copy; ``out`` may be ``dw`` itself, whose gradient is then consumed.
 ``weight_decay`` adds ``weight_decay * w`` to the gradient (the L2 term
 ``2 * reg * w``) without materialising the sum. The arithmetic runs on
-cache-sized blocks of the flattened arrays, so a parameter the size of ``W1`` is
-read and written once per update instead of once per operation; each element
+cache-sized blocks of the flattened arrays (:mod:`nettrainer.blocks`), so a
+parameter the size of ``W1`` is read and written once per update instead of
+once per operation; each element
 sees the same operations in the same order as the whole-array formulas in the
 docstrings, so the results are the same bits (``sgd`` with a weight decay aside:
 it saves a pass by distributing the learning rate, equal up to round-off).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 
+from nettrainer.blocks import blocks, decayed_gradient, scratch, work
 from nettrainer.errors import RegistryError
 
 UpdateRule = Callable[..., tuple[np.ndarray, dict]]
-
-BLOCK_ELEMENTS = 1 << 16  # elements per block: a few 256-512 KiB pieces, in a core's L2 cache
-
-
-def _blocks(*arrays: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
-    """Yield aligned flat views of at most :data:`BLOCK_ELEMENTS` elements of same-shaped arrays.
-
-    Arrays that are not all C-contiguous come back whole, as one block.
-    """
-    if not all(a.flags.c_contiguous for a in arrays):
-        yield arrays
-        return
-    flat = [a.reshape(-1) for a in arrays]
-    for start in range(0, flat[0].size, BLOCK_ELEMENTS):
-        yield tuple(f[start : start + BLOCK_ELEMENTS] for f in flat)
-
-
-def _scratch(count: int, w: np.ndarray, dw: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
-    """Return ``count`` flat work arrays, each as large as a block of :func:`_blocks`.
-
-    Their dtype is that of ``w - dw``, the dtype of the whole-array formulas' temporaries.
-    """
-    blocked = all(a.flags.c_contiguous for a in (w, dw, *others))
-    size = min(w.size, BLOCK_ELEMENTS) if blocked else w.size
-    return [np.empty(size, dtype=np.result_type(w, dw)) for _ in range(count)]
-
-
-def _work(buffer: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """View the start of a scratch ``buffer`` in the shape of the block ``like``."""
-    return buffer[: like.size].reshape(like.shape)
-
-
-def _gradient(w: np.ndarray, dw: np.ndarray, weight_decay: float, buffer: np.ndarray) -> np.ndarray:
-    """Return ``dw + weight_decay * w`` for one block, in ``buffer``; ``dw`` itself when 0."""
-    if weight_decay == 0:
-        return dw
-    grad = _work(buffer, dw)
-    np.multiply(w, weight_decay, out=grad)
-    grad += dw
-    return grad
-
 
 def sgd(
     w: np.ndarray,
@@ -105,9 +66,9 @@ def sgd(
     config.setdefault("learning_rate", 1e-2)
     learning_rate = float(config["learning_rate"])
     target = w if out is None else out
-    (step,) = _scratch(1, w, dw, target)
-    for w_b, dw_b, next_b in _blocks(w, dw, target):
-        scaled = np.multiply(dw_b, learning_rate, out=_work(step, dw_b))
+    (step,) = scratch(1, w, dw, target)
+    for w_b, dw_b, next_b in blocks(w, dw, target):
+        scaled = np.multiply(dw_b, learning_rate, out=work(step, dw_b))
         if weight_decay == 0:
             np.subtract(w_b, scaled, out=next_b)
         else:
@@ -149,11 +110,11 @@ def sgd_momentum(
     config = {} if config is None else config
     learning_rate, momentum, v = momentum_state(w, config)
     target = w if out is None else out
-    (step,) = _scratch(1, w, dw, v, target)
-    for w_b, dw_b, v_b, next_b in _blocks(w, dw, v, target):
-        grad = _gradient(w_b, dw_b, weight_decay, step)
+    (step,) = scratch(1, w, dw, v, target)
+    for w_b, dw_b, v_b, next_b in blocks(w, dw, v, target):
+        grad = decayed_gradient(w_b, dw_b, weight_decay, step)
         v_b *= momentum
-        v_b -= np.multiply(grad, learning_rate, out=_work(step, grad))
+        v_b -= np.multiply(grad, learning_rate, out=work(step, grad))
         np.add(w_b, v_b, out=next_b)
     return target, config
 
@@ -224,16 +185,16 @@ def rmsprop(
     cache = config.get("cache")
     cache = np.zeros_like(w) if cache is None else cache
     target = w if out is None else out
-    gradient, square, step = _scratch(3, w, dw, cache, target)
-    for w_b, dw_b, cache_b, next_b in _blocks(w, dw, cache, target):
-        grad = _gradient(w_b, dw_b, weight_decay, gradient)
+    gradient, square, step = scratch(3, w, dw, cache, target)
+    for w_b, dw_b, cache_b, next_b in blocks(w, dw, cache, target):
+        grad = decayed_gradient(w_b, dw_b, weight_decay, gradient)
         cache_b *= decay
-        squared = np.multiply(grad, 1 - decay, out=_work(square, grad))
+        squared = np.multiply(grad, 1 - decay, out=work(square, grad))
         squared *= grad
         cache_b += squared
-        denominator = np.sqrt(cache_b, out=_work(square, grad))
+        denominator = np.sqrt(cache_b, out=work(square, grad))
         denominator += epsilon
-        scaled = np.multiply(grad, learning_rate, out=_work(step, grad))
+        scaled = np.multiply(grad, learning_rate, out=work(step, grad))
         np.subtract(w_b, np.divide(scaled, denominator, out=scaled), out=next_b)
     config["cache"] = cache
     return target, config
@@ -287,19 +248,19 @@ def adam(
     hyper = (float(config[key]) for key in ("learning_rate", "beta1", "beta2", "epsilon"))
     learning_rate, beta1, beta2, epsilon = hyper
     target = w if out is None else out
-    gradient, second, first = _scratch(3, w, dw, m, v, target)
-    for w_b, dw_b, m_b, v_b, next_b in _blocks(w, dw, m, v, target):
-        grad = _gradient(w_b, dw_b, weight_decay, gradient)
+    gradient, second, first = scratch(3, w, dw, m, v, target)
+    for w_b, dw_b, m_b, v_b, next_b in blocks(w, dw, m, v, target):
+        grad = decayed_gradient(w_b, dw_b, weight_decay, gradient)
         m_b *= beta1
-        m_b += np.multiply(grad, 1 - beta1, out=_work(first, grad))
+        m_b += np.multiply(grad, 1 - beta1, out=work(first, grad))
         v_b *= beta2
-        squared = np.multiply(grad, 1 - beta2, out=_work(second, grad))
+        squared = np.multiply(grad, 1 - beta2, out=work(second, grad))
         squared *= grad
         v_b += squared
         denominator = np.divide(v_b, 1 - beta2**t, out=squared)  # v_hat
         np.sqrt(denominator, out=denominator)
         denominator += epsilon
-        step = np.divide(m_b, 1 - beta1**t, out=_work(first, grad))  # m_hat
+        step = np.divide(m_b, 1 - beta1**t, out=work(first, grad))  # m_hat
         step *= learning_rate
         np.subtract(w_b, np.divide(step, denominator, out=step), out=next_b)
     config["m"], config["v"] = m, v
