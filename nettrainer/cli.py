@@ -33,7 +33,7 @@ class Commands(click.Group):
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as error:
-            _usage_error(error)
+            _usage_error(error, ctx)
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command, mapping user errors (and OS errors such as a full disk) and Ctrl-C.
@@ -47,22 +47,32 @@ class Commands(click.Group):
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as error:
-            _usage_error(error)
+            _usage_error(error, ctx)
         except NettrainerError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
         except OSError as error:
-            click.echo(f"error: {error}", err=True)
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"error: {where}{error.strerror or error}", err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
 
 
-def _usage_error(error: click.UsageError) -> NoReturn:
-    """Print click's usage mistake as one line naming the command's --help, and exit 2."""
+def _usage_error(error: click.UsageError, ctx: click.Context) -> NoReturn:
+    """Print click's usage mistake as one line naming the command's --help, and exit 2.
+
+    ``ctx`` is the group's context, used when click did not say which command
+    was being parsed (an option missing its value).
+    """
     message = " ".join(error.format_message().split())
-    command = error.ctx.command_path if error.ctx is not None else "nettrainer"
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    if error.ctx is not None:
+        command = error.ctx.command_path
+    else:
+        command = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
     click.echo(f"error: {message} See '{command} --help'.", err=True)
     sys.exit(error.exit_code)
 

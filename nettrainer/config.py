@@ -10,6 +10,7 @@ the dotted key, the allowed domain and the value.
 """
 
 import dataclasses
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,8 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> Config:
     Returns
     -------
     Config
-        The validated config.
+        The validated config, with ``data.path`` and ``data.test_path`` made
+        absolute (from the current folder).
 
     Raises
     ------
@@ -70,7 +72,21 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> Config:
     data = _parse_yaml(_read_text(Path(path)), source)
     if data is None:
         raise config_error(source, "the file is empty; expected a mapping of keys to values")
-    return apply(from_dict(data, source), overrides)
+    return _absolute_data_paths(apply(from_dict(data, source), overrides))
+
+
+def _absolute_data_paths(cfg: Config) -> Config:
+    """Return ``cfg`` with ``data.path`` and ``data.test_path`` absolute.
+
+    Relative paths start from the current folder; fixing them when a config is
+    loaded lets a run's ``config.yaml`` resume or evaluate from any folder.
+    """
+    absolute = {
+        key: os.path.abspath(value)
+        for key in ("path", "test_path")
+        if (value := getattr(cfg.data, key)) is not None
+    }
+    return dataclasses.replace(cfg, data=dataclasses.replace(cfg.data, **absolute))
 
 
 def from_dict(mapping: Mapping[str, Any], source: str) -> Config:

@@ -72,7 +72,10 @@ def _create_sibling(path: Path) -> tuple[Path, int]:
     """
     tmp_path = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    return tmp_path, os.open(tmp_path, flags, 0o666)
+    try:
+        return tmp_path, os.open(tmp_path, flags, 0o666)
+    except OSError as error:  # name the file the user asked for, not the temporary one
+        raise type(error)(error.errno, error.strerror, str(path)) from None
 
 
 def write_text(path: Path, text: str) -> None:

@@ -4,6 +4,7 @@ Configs are tiny spirals (20 points per class, 10 hidden units, a few epochs)
 written as JSON, which is YAML, into ``tmp_path``.
 """
 
+import errno
 import json
 import os
 import re
@@ -317,11 +318,23 @@ def test_resume_of_a_completed_run_says_how_to_train_longer(spiral_run):
         (["evaluate", ".", "--split", "tst"], ["'tst' is not one of", "evaluate --help"]),
         (["data", "fetch", "foo"], ["'foo' is not one of", "data fetch --help"]),
         (["plot"], ["Missing argument 'RUN_DIR...'", "plot --help"]),
+        (["train", "cfg.yaml", "--set"], ["'--set' requires an argument.", "cli train --help"]),
+        (["data", "fetch"], ["Choose from: fashion-mnist, mnist, cifar10. See"]),
     ],
 )
 def test_usage_mistakes_are_one_line_naming_the_help(args, fragments):
     """click's own parsing errors too: not its four-line usage block."""
     assert_one_line_error(invoke(*args), *fragments)
+
+
+def test_an_os_error_while_writing_is_one_line_naming_the_file(tmp_path, monkeypatch):
+    def full_disk(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(runs, "write_text", full_disk)
+    result = train(tmp_path, tiny_config(tmp_path / "runs"))
+    line = assert_one_line_error(result, "config.yaml: No space left on device")
+    assert "Errno" not in line
 
 
 def test_out_that_is_a_file_is_one_line(tmp_path):
@@ -604,6 +617,23 @@ def test_evaluate_report(npz_run, args, split, size, checkpoint):
     assert matrix.sum() == size
     assert float(match.group(1)) == pytest.approx(100 * np.trace(matrix) / size, abs=0.01)
     assert "class" in result.stdout and "accuracy" in result.stdout
+
+
+def test_a_run_on_a_relative_data_path_evaluates_and_resumes_from_another_folder(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "project").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    write_blobs(tmp_path / "project" / "blobs.npz")
+    monkeypatch.chdir(tmp_path / "project")
+    cfg = tiny_config(tmp_path / "runs", epochs=2, data={"name": "npz", "path": "blobs.npz"})
+    assert train(tmp_path, cfg).exit_code == 0
+    run_dir = only_run(tmp_path / "runs")
+    assert config.load(run_dir / "config.yaml").data.path == str(tmp_path / "project/blobs.npz")
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert invoke("evaluate", run_dir, "--split", "val").exit_code == 0
+    resumed = invoke("train", "--resume", run_dir, "--set", "train.epochs=3")
+    assert resumed.exit_code == 0, resumed.output
 
 
 def test_evaluate_test_accuracy_matches_summary(npz_run):

@@ -222,3 +222,10 @@ def test_huge_losses_round_trip_through_metrics_csv(tmp_path):
     read = [row["train_loss"] for row in runs.read_metrics(path)]
     assert read[:3] == losses[:3]
     assert math.isnan(read[3])
+
+
+def test_a_failed_atomic_write_names_the_target_not_the_temporary_file(tmp_path):
+    target = tmp_path / "missing-folder" / "metrics.csv"
+    with pytest.raises(FileNotFoundError) as info:
+        runs.write_text(target, "x")
+    assert info.value.filename == str(target)
