@@ -31,6 +31,7 @@ OPTIMIZER_KEYS = {
 MODEL_STREAM, SOLVER_STREAM = 1, 2  # independent random streams spawned from the config's seed
 GRADCHECK_EXAMPLES = 5  # examples of the configured data used by gradcheck --config
 CURVES_EVERY_S = 30.0  # curves.png is redrawn during training at most this often
+WRITE_EVERY_S = 1.0  # the other run files are rewritten during training at most this often
 
 
 @dataclass
@@ -157,12 +158,13 @@ class RunFolderWriter:
         self.rows = rows
         self.seconds_before = 0.0
         self.started = time.perf_counter()
+        self.last_write: float | None = None
 
     def write_logs(self, solver: Solver) -> None:
         """Write ``metrics.csv`` (completed epochs, row 0 at least) and ``history.json``.
 
-        After a divergence only these are written: the checkpoints stay those
-        of the last complete epoch.
+        After a divergence only these are written: the checkpoints stay the
+        last ones written, of a complete epoch.
         """
         if not self.rows:
             self.rows.append(metrics_row(solver, 0, 0.0))
@@ -185,11 +187,20 @@ class RunFolderWriter:
         return self.seconds_before + time.perf_counter() - self.started
 
     def on_epoch_end(self, solver: Solver) -> None:
-        """Append the epoch's metrics row (and row 0 first) and rewrite every file of the run."""
+        """Append the epoch's metrics row (and row 0 first); rewrite the run's files now and then.
+
+        The files are rewritten after the first epoch and then at most every
+        :data:`WRITE_EVERY_S` seconds: every epoch of a real data set, while
+        thousands of millisecond epochs do not spend their time rewriting
+        ever longer files. :func:`train_run` writes them once more at the end.
+        """
         if not self.rows:
             self.rows.append(metrics_row(solver, 0, 0.0))
         self.rows.append(metrics_row(solver, solver.epoch, self.seconds))
-        self.write(solver)
+        now = time.perf_counter()
+        if self.last_write is None or now - self.last_write >= WRITE_EVERY_S:
+            self.write(solver)
+            self.last_write = now
 
     def write(self, solver: Solver) -> None:
         """Write metrics, history, solver state and best params atomically."""

@@ -83,9 +83,15 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda handle: handle.write(text))
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Atomically write ``data`` as indented JSON."""
-    write_text(path, json.dumps(data, indent=2) + "\n")
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Atomically write ``data`` as JSON, one top-level key per line.
+
+    Each value is written compactly on its line: readable, and fast enough to
+    rewrite a ``history.json`` of every iteration's loss at each epoch end
+    (``json.dumps`` with ``indent`` takes the pure-Python encoder, about 20x slower).
+    """
+    lines = [f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in data.items()]
+    write_text(path, "{\n" + ",\n".join(lines) + "\n}\n")
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:

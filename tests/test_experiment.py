@@ -1,9 +1,10 @@
-"""Tests of nettrainer.experiment: the rows written to a run's metrics.csv."""
+"""Tests of nettrainer.experiment: the rows written to a run's metrics.csv, and how often."""
 
 from types import SimpleNamespace
 
 import pytest
 
+from nettrainer import config, experiment, runs
 from nettrainer.experiment import metrics_row
 
 
@@ -29,3 +30,25 @@ def test_metrics_row_writes_the_mean_loss_short(losses, text):
 
 def test_metrics_row_of_epoch_0_has_no_loss():
     assert metrics_row(solver_with_losses([1.0]), epoch=0, seconds=0.0)["train_loss"] == ""
+
+
+@pytest.mark.parametrize(("every_s", "writes"), [(0.0, 21), (1e9, 2)])
+def test_run_files_are_rewritten_at_most_every_write_every_s(
+    tmp_path, monkeypatch, every_s, writes
+):
+    """0 s: after each of the 20 epochs, then at the end; 1e9 s: after epoch 1 and at the end."""
+    monkeypatch.setattr(experiment, "WRITE_EVERY_S", every_s)
+    saved_states = []
+    save_state = runs.save_state
+    monkeypatch.setattr(runs, "save_state", lambda path, state: (
+        saved_states.append(state), save_state(path, state)))
+    cfg = config.from_dict({
+        "data": {"points_per_class": 20}, "model": {"hidden_size": 10},
+        "train": {"epochs": 20, "batch_size": 30}, "output": {"dir": str(tmp_path)},
+    }, "test")
+    dataset = experiment.load_dataset(cfg)
+    run_dir = experiment.start_run(cfg, dataset)
+    outcome = experiment.train_run(cfg, dataset, run_dir)
+    assert outcome.status == "completed"
+    assert len(saved_states) == writes
+    assert [row["epoch"] for row in runs.read_metrics(run_dir / "metrics.csv")] == list(range(21))
