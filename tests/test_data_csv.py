@@ -165,3 +165,20 @@ def test_nan_cells_are_caught_by_the_checks(tmp_path):
     path.write_text("1,2,0\nnan,2,1\n3,4,1\n")
     with pytest.raises(DataError, match=r"d\.csv: 1 of 3 X_train rows contain NaN"):
         load(Spec(name="csv", path=str(path)), seed=0, dtype=np.float64)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a,b,y\n1,2,0\n\n3,nan,1\n4,5,1\n", "X_train rows contain NaN or infinite values "
+         "(first at line 4)"),
+        ("1,2,0\n3,4,1\n# note\n5,6,-1\n", "labels are negative (first: -1 at line 4)"),
+    ],
+)
+def test_checks_after_parsing_name_the_file_line(tmp_path, text, expected):
+    """The header, a blank line and a comment line count, as in a text editor."""
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    with pytest.raises(DataError) as info:
+        load(Spec(name="csv", path=str(path), val_size=0), seed=0, dtype=np.float64)
+    assert expected in str(info.value)

@@ -9,6 +9,7 @@ Errors name the place as a 1-based line of the file, as a text editor shows it.
 
 import re
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -62,9 +63,11 @@ def read_csv(
     X_train, y_train = read_table(path, label_column, header, dtype)
     X_test, y_test = (None, None)
     files = {"train": str(path)}
+    row_lines = {"train": partial(_line_of_row, path, header)}
     if test_path is not None:
         X_test, y_test = read_table(test_path, label_column, header, dtype)
         files["test"] = str(test_path)
+        row_lines["test"] = partial(_line_of_row, test_path, header)
     return RawData(
         X_train=X_train,
         y_train=y_train,
@@ -73,6 +76,7 @@ def read_csv(
         class_names=default_class_names(y_train, y_test),
         source=str(path),
         files=files,
+        row_lines=row_lines,
     )
 
 
@@ -103,9 +107,7 @@ def read_table(
         As for :func:`read_csv`.
     """
     fields = _first_row(path)
-    skip = header
-    if skip is None:
-        skip = not all(_is_number(field) for field in fields)
+    skip = _skips_first_row(fields, header)
     column = _column_index(label_column, fields, skip, path)
     table = _parse(path, skip, header, dtype)  # (N, D + 1)
     labels = table[:, column]  # (N,)
@@ -223,6 +225,16 @@ def _convert_hint(line: int | None, header: bool | None) -> str:
         "a header when data.header is true, or when data.header is unset and one of its "
         "fields is not a number"
     )
+
+
+def _skips_first_row(fields: list[str], header: bool | None) -> bool:
+    """Whether the first row is a header: as ``header`` says, else when a field is not a number."""
+    return header if header is not None else not all(_is_number(field) for field in fields)
+
+
+def _line_of_row(path: Path, header: bool | None, row: int) -> int | None:
+    """Return the 1-based line of data row ``row`` (0-based) of ``path``; for messages."""
+    return _line_of(path, row, _skips_first_row(_first_row(path), header))
 
 
 def _line_of(path: Path, row: int, skip: bool) -> int | None:

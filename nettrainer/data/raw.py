@@ -8,7 +8,9 @@ integer label per row in ``[0, C)``, finite features, the same number of
 features in every split, and at least two classes in the training split.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -41,6 +43,9 @@ class RawData:
         The official test split, if the data set has one.
     image_shape : tuple of int or None
         Shape of one example as an image, e.g. ``(28, 28)``; None for non-images.
+    row_lines : dict of str to callable
+        Per split, maps a row (0-based) to its 1-based line in a text file (csv),
+        for messages; splits without one are named by row.
     """
 
     X_train: np.ndarray
@@ -53,6 +58,7 @@ class RawData:
     X_test: np.ndarray | None = None
     y_test: np.ndarray | None = None
     image_shape: tuple[int, ...] | None = None
+    row_lines: dict[str, Callable[[int], int | None]] = field(default_factory=dict)
 
     def split(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         """Return ``(X, y)`` of split ``"train"``, ``"val"`` or ``"test"``, or None if absent."""
@@ -62,6 +68,11 @@ class RawData:
     def where(self, name: str) -> str:
         """Return the file the split ``name`` was read from, for messages."""
         return self.files.get(name, self.source)
+
+    def position(self, name: str, row: int) -> str:
+        """Say where row ``row`` (0-based) of split ``name`` is: its file line when known."""
+        line = self.row_lines[name](row) if name in self.row_lines else None
+        return f"at row {row}" if line is None else f"at line {line}"
 
 
 def default_class_names(*labels: np.ndarray | None) -> tuple[str, ...]:
@@ -105,7 +116,7 @@ def check(raw: RawData) -> None:
         if pair is not None:
             _check_shapes(*pair, name, raw.where(name), num_features)
             _check_label_dtype(pair[1], name, raw.where(name))
-            _check_non_negative(pair[1], name, raw.where(name))
+            _check_non_negative(pair[1], name, raw.where(name), partial(raw.position, name))
     if len(raw.class_names) < 2:
         raise DataError(
             f"{raw.source}: {len(raw.class_names)} class(es) found; "
@@ -114,8 +125,9 @@ def check(raw: RawData) -> None:
     for name in SPLITS:
         pair = raw.split(name)
         if pair is not None:
-            _check_label_range(pair[1], name, raw.where(name), len(raw.class_names))
-            _check_finite(pair[0], name, raw.where(name))
+            at = partial(raw.position, name)
+            _check_label_range(pair[1], name, raw.where(name), at, len(raw.class_names))
+            _check_finite(pair[0], name, raw.where(name), at)
     _check_two_classes(raw.y_train, raw.where("train"))
 
 
@@ -152,27 +164,29 @@ def _check_label_dtype(y: np.ndarray, name: str, where: str) -> None:
         )
 
 
-def _check_non_negative(y: np.ndarray, name: str, where: str) -> None:
+def _check_non_negative(y: np.ndarray, name: str, where: str, at: Callable[[int], str]) -> None:
     negative = y < 0  # (N,)
     if negative.any():
         first = int(np.flatnonzero(negative)[0])
         raise DataError(
             f"{where}: {int(negative.sum())} of {y.size} y_{name} labels are negative "
-            f"(first: {y[first]} at row {first}); labels must be class indices 0, 1, 2, ..."
+            f"(first: {y[first]} {at(first)}); labels must be class indices 0, 1, 2, ..."
         )
 
 
-def _check_label_range(y: np.ndarray, name: str, where: str, num_classes: int) -> None:
+def _check_label_range(
+    y: np.ndarray, name: str, where: str, at: Callable[[int], str], num_classes: int
+) -> None:
     bad = y >= num_classes  # (N,); negative labels were refused before
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise DataError(
             f"{where}: {int(bad.sum())} of {y.size} y_{name} labels are outside [0, {num_classes}) "
-            f"(first: {y[first]} at row {first}); labels must be class indices 0..{num_classes - 1}"
+            f"(first: {y[first]} {at(first)}); labels must be class indices 0..{num_classes - 1}"
         )
 
 
-def _check_finite(X: np.ndarray, name: str, where: str) -> None:
+def _check_finite(X: np.ndarray, name: str, where: str, at: Callable[[int], str]) -> None:
     if not np.issubdtype(X.dtype, np.inexact):
         return
     bad = 0
@@ -185,7 +199,7 @@ def _check_finite(X: np.ndarray, name: str, where: str) -> None:
     if bad:
         raise DataError(
             f"{where}: {bad} of {X.shape[0]} X_{name} rows contain NaN or infinite values "
-            f"(first at row {first}); fill or drop them before training"
+            f"(first {at(first)}); fill or drop them before training"
         )
 
 
