@@ -180,7 +180,8 @@ def _draw_losses(ax: Axes, runs: Sequence[RunRecord], colours: Sequence[str]) ->
     curves = [loss_curve(run.history.get("loss_history", [])) for run in runs]
     for curve, colour in zip(curves, colours, strict=True):
         ax.plot(curve.iterations, curve.losses, color=colour, alpha=0.25, linewidth=0.8)
-        ax.plot(curve.iterations, smooth(curve.losses), color=colour, linewidth=1.8)
+        ax.plot(curve.iterations, smooth(curve.losses), color=colour, linewidth=1.8,
+                marker="o" if curve.losses.size == 1 else None)  # one point is no line
     notes = [Line2D([], [], color=colour, linewidth=2, label=curve.note)
              for curve, colour in zip(curves, colours, strict=True) if curve.note]
     if notes:

@@ -82,6 +82,7 @@ def drawn(monkeypatch):
             "texts": [text.get_text() for ax in fig.axes for text in ax.texts],
             "panel_legends": [[text.get_text() for text in ax.get_legend().texts]
                               if ax.get_legend() else [] for ax in fig.axes],
+            "markers": [[line.get_marker() for line in ax.lines] for ax in fig.axes],
         })
         return out
 
@@ -388,6 +389,14 @@ def test_a_diverged_run_says_in_the_loss_panel_what_is_not_drawn(tmp_path, drawn
     loss_panel, accuracy_panel = drawn[0]["panel_legends"]
     assert loss_panel == ["37 of 41 losses above 1e+30 not drawn"]
     assert accuracy_panel == ["train", "validation"]
+
+
+def test_a_single_drawable_loss_is_a_marker_not_an_invisible_line(tmp_path, drawn):
+    # Like `train --set train.learning_rate=1e20`: only the first loss is below 1e30.
+    diverged = make_run(loss=np.concatenate([[1.1], np.geomspace(1e31, 1e300, 8)]))
+    plot_runs([diverged, make_run()], tmp_path / "c.png")
+    single_smoothed, full_smoothed = drawn[0]["markers"][0][1], drawn[0]["markers"][0][3]
+    assert (single_smoothed, full_smoothed) == ("o", "None")
 
 
 def test_a_run_drawn_in_full_has_no_loss_panel_legend(tmp_path, drawn):
