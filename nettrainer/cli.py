@@ -69,6 +69,9 @@ def _usage_error(error: click.UsageError, ctx: click.Context) -> NoReturn:
     message = " ".join(error.format_message().split())
     if not message.endswith((".", "?", "!")):
         message += "."
+    if isinstance(error, click.NoSuchOption) and error.ctx and error.ctx.command.name == "train":
+        key = config.key_named(error.option_name.lstrip("-").replace("-", "_"))
+        message += f" Config keys are set with --set {key}=VALUE." if key else ""
     if error.ctx is not None:
         command = error.ctx.command_path
     else:

@@ -38,6 +38,7 @@ __all__ = [
     "differences",
     "dump",
     "from_dict",
+    "key_named",
     "load",
     "replace",
     "to_dict",
@@ -73,6 +74,16 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> Config:
     if data is None:
         raise config_error(source, "the file is empty; expected a mapping of keys to values")
     return _absolute_data_paths(apply(from_dict(data, source), overrides))
+
+
+def key_named(leaf: str) -> str | None:
+    """Return the dotted key whose last part is ``leaf`` when exactly one is, else None.
+
+    ``"epochs"`` gives ``"train.epochs"``, for messages that point a mistyped
+    command-line option to ``--set``.
+    """
+    matches = [key for key in _flatten(to_dict(Config())) if key.rpartition(".")[2] == leaf]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _absolute_data_paths(cfg: Config) -> Config:

@@ -312,7 +312,12 @@ def test_resume_of_a_completed_run_says_how_to_train_longer(spiral_run):
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["train", "cfg.yaml", "--epochs", "3"], ["No such option '--epochs'", "train --help"]),
+        (
+            ["train", "cfg.yaml", "--learning-rate", "3"],
+            ["No such option '--learning-rate'. Config keys are set with --set "
+             "train.learning_rate=VALUE. See 'cli train --help'."],
+        ),
+        (["plot", ".", "--epochs", "3"], ["No such option '--epochs'. See 'cli plot --help'."]),
         (["trian"], ["No such command 'trian'", "Did you mean 'train'?", "cli --help"]),
         (["--bogus"], ["No such option '--bogus'", "cli --help"]),
         (["evaluate", ".", "--split", "tst"], ["'tst' is not one of", "evaluate --help"]),
