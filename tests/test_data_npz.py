@@ -104,35 +104,22 @@ def test_labels_outside_the_class_names_are_reported(tmp_path):
 NEGATIVE_HINT = "labels must be class indices 0, 1, 2, ..."
 
 
-def test_negative_labels_are_reported(tmp_path):
-    X, y = arrays(np.random.default_rng(0))
-    y[7] = -1
-    spec = save(tmp_path / "d.npz", X_train=X, y_train=y)
+@pytest.mark.parametrize(
+    ("labels", "counted"),
+    [
+        ([0, 1, 2] * 2 + [0, -1] + [1] * 32, "1 of 40 y_train labels are negative "
+         "(first: -1 at row 7)"),
+        ([0, 0, 0, -1], "1 of 4 y_train labels are negative (first: -1 at row 3)"),  # not "1 class"
+        ([0, 1, 0, -1, 1, -1], "2 of 6 y_train labels are negative (first: -1 at row 3)"),
+    ],
+)
+def test_negative_labels_are_named_before_the_classes_are_counted(tmp_path, labels, counted):
+    """Before "1 class(es) found" or a range inferred from the largest label, either misleading."""
+    X, _ = arrays(np.random.default_rng(0), n=len(labels))
+    spec = save(tmp_path / "neg.npz", X_train=X, y_train=np.array(labels))
     with pytest.raises(DataError) as error:
         load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == (
-        f"{spec.path}: 1 of 40 y_train labels are negative (first: -1 at row 7); {NEGATIVE_HINT}"
-    )
-
-
-def test_negative_labels_come_before_the_number_of_classes(tmp_path):
-    X, _ = arrays(np.random.default_rng(0), n=4)
-    spec = save(tmp_path / "neg.npz", X_train=X, y_train=np.array([0, 0, 0, -1]))
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == (
-        f"{spec.path}: 1 of 4 y_train labels are negative (first: -1 at row 3); {NEGATIVE_HINT}"
-    )
-
-
-def test_negative_labels_do_not_shrink_the_inferred_classes(tmp_path):
-    X, _ = arrays(np.random.default_rng(0), n=6)
-    spec = save(tmp_path / "neg.npz", X_train=X, y_train=np.array([0, 1, 0, -1, 1, -1]))
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == (
-        f"{spec.path}: 2 of 6 y_train labels are negative (first: -1 at row 3); {NEGATIVE_HINT}"
-    )
+    assert str(error.value) == f"{spec.path}: {counted}; {NEGATIVE_HINT}"
 
 
 def test_negative_labels_of_a_stored_split_name_the_split(tmp_path):
