@@ -1,7 +1,8 @@
 """The YAML config: load, override, compare and write it.
 
-This is the only module that imports :mod:`yaml`, and the public entry to the
-config: the frozen dataclasses (:class:`Config` and its sections) live in
+This is the public entry to the config. It and :mod:`nettrainer.config_yaml`
+(reading YAML text) are the only modules that import :mod:`yaml`. The frozen
+dataclasses (:class:`Config` and its sections) live in
 :mod:`nettrainer.config_schema` with their commented defaults and value
 domains, and are re-exported here. A config is validated once, by :func:`load`
 or :func:`from_dict`, through :mod:`nettrainer.config_checks`: every problem
@@ -26,6 +27,7 @@ from nettrainer.config_schema import (
     PreprocessConfig,
     TrainConfig,
 )
+from nettrainer.config_yaml import parse_yaml, read_text
 
 __all__ = [
     "Config",
@@ -70,7 +72,7 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> Config:
         its domain.
     """
     source = str(path)
-    data = _parse_yaml(_read_text(Path(path)), source)
+    data = parse_yaml(read_text(Path(path)), source)
     if data is None:
         raise config_error(source, "the file is empty; expected a mapping of keys to values")
     return _absolute_data_paths(apply(from_dict(data, source), overrides))
@@ -195,7 +197,7 @@ def apply(cfg: Config, overrides: Sequence[str]) -> Config:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
             raise config_error(source, "expected KEY=VALUE, such as --set train.learning_rate=0.5")
-        cfg = replace(cfg, key.strip(), _parse_yaml(text, source), source)
+        cfg = replace(cfg, key.strip(), parse_yaml(text, source), source)
     return cfg
 
 
@@ -244,54 +246,6 @@ def differences(first: Config, second: Config) -> list[str]:
     """
     flat_first, flat_second = _flatten(to_dict(first)), _flatten(to_dict(second))
     return [key for key, value in flat_first.items() if flat_second[key] != value]
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise config_error(
-            str(path), "no such file; check the path (configs/ holds the example configs)"
-        ) from None
-    except UnicodeDecodeError:
-        raise config_error(str(path), "cannot read the file: it is not UTF-8 text") from None
-    except OSError as exc:
-        raise config_error(str(path), f"cannot read the file: {exc.strerror or exc}") from None
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` refusing a key given twice in one mapping.
-
-    YAML itself keeps the last value silently, so a second ``learning_rate:``
-    further down a file would quietly win over the first.
-    """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        first_lines: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                first = first_lines.get(key)
-            except TypeError:  # an unhashable key: SafeLoader's own error follows
-                continue
-            if first is not None:
-                raise yaml.constructor.ConstructorError(
-                    problem=f"duplicate key {key!r} (first at line {first + 1}); keep one of them",
-                    problem_mark=key_node.start_mark,
-                )
-            first_lines[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
-
-
-def _parse_yaml(text: str, source: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: plain data only
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise config_error(source, f"invalid YAML{where}: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise config_error(source, f"invalid YAML: {str(exc).splitlines()[0]}") from None
 
 
 def _merge(base: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
