@@ -1,11 +1,11 @@
-"""Tests of nettrainer.experiment: the rows written to a run's metrics.csv, and how often."""
+"""Tests of nettrainer.run_log: the rows written to a run's metrics.csv, and how often."""
 
 from types import SimpleNamespace
 
 import pytest
 
-from nettrainer import config, experiment, runs
-from nettrainer.experiment import metrics_row
+from nettrainer import config, experiment, run_log, runs
+from nettrainer.run_log import metrics_row
 
 
 def solver_with_losses(losses):
@@ -37,7 +37,7 @@ def test_run_files_are_rewritten_at_most_every_write_every_s(
     tmp_path, monkeypatch, every_s, writes
 ):
     """0 s: after each of the 20 epochs, then at the end; 1e9 s: after epoch 1 and at the end."""
-    monkeypatch.setattr(experiment, "WRITE_EVERY_S", every_s)
+    monkeypatch.setattr(run_log, "WRITE_EVERY_S", every_s)
     saved_states = []
     save_state = runs.save_state
     monkeypatch.setattr(runs, "save_state", lambda path, state: (
