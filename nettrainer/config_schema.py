@@ -21,6 +21,7 @@ class PreprocessConfig:
     scale: float | None = None  # multiply inputs by this (0.00392156862745098 = 1/255); null: off
     subtract_mean: bool = False  # subtract the training mean image
     standardize: bool = False  # divide by the training per-feature std (after the mean)
+    std_epsilon: float = 0.0  # standardize: divide by sqrt(std**2 + std_epsilon**2) instead
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,6 +120,7 @@ def _update_rule_names() -> tuple[str, ...]:
 
 
 _POSITIVE: Domain = ("a number > 0", lambda value: value > 0)
+_NON_NEGATIVE: Domain = ("a number >= 0", lambda value: value >= 0)
 _UNIT: Domain = ("a number in [0, 1)", lambda value: 0 <= value < 1)
 _PATH: Domain = ("a non-empty path", bool)
 
@@ -134,9 +136,10 @@ RANGES: dict[str, Domain] = {
     "data.num_classes": _int_at_least(2),
     "data.max_train": _int_at_least(1),
     "data.preprocess.scale": _POSITIVE,
+    "data.preprocess.std_epsilon": _NON_NEGATIVE,
     "model.hidden_size": _int_at_least(1),
     "model.weight_scale": _POSITIVE,
-    "model.reg": ("a number >= 0", lambda value: value >= 0),
+    "model.reg": _NON_NEGATIVE,
     "train.learning_rate": _POSITIVE,
     "train.momentum": _UNIT,
     "train.decay_rate": _UNIT,

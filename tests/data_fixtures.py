@@ -23,6 +23,7 @@ class Preprocess:
     scale: float | None = None
     subtract_mean: bool = False
     standardize: bool = False
+    std_epsilon: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,10 @@ def test_every_registered_name_is_accepted(tmp_path):
             "data.preprocess.subtract_mean must be a boolean (true or false); got 1",
         ),
         (
+            "data: {preprocess: {std_epsilon: -0.04}}",
+            "data.preprocess.std_epsilon must be a number >= 0; got -0.04",
+        ),
+        (
             "name: my run",
             "name must be a folder name of letters, digits, '-', '_' and '.'; got 'my run'",
         ),

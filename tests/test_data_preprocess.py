@@ -62,6 +62,30 @@ def test_standardize_with_scale_uses_scaled_statistics():
     np.testing.assert_allclose(scaled, plain, atol=1e-5)
 
 
+def test_std_epsilon_adds_to_the_scaled_std_in_quadrature():
+    X = images()
+    plain = fit_preprocess(X, Preprocess(scale=1 / 255, standardize=True))
+    state = fit_preprocess(X, Preprocess(scale=1 / 255, standardize=True, std_epsilon=0.1))
+    np.testing.assert_allclose(state["std"][1:], np.sqrt(plain["std"][1:] ** 2 + 0.1**2))
+    assert state["std"][0] == 0.1  # a constant feature: divided by epsilon, and still 0
+    np.testing.assert_array_equal(apply_preprocess(X.copy(), state)[:, 0], 0.0)
+
+
+def test_std_epsilon_keeps_a_nearly_constant_pixel_from_blowing_up():
+    X = np.zeros((10000, 2), dtype=np.float32)
+    X[:, 1] = np.arange(10000) % 256
+    X[0, 0] = 255.0  # a border pixel lit in one image out of 10000
+    plain_spec = Preprocess(scale=1 / 255, standardize=True)
+    damped_spec = Preprocess(scale=1 / 255, standardize=True, std_epsilon=0.04)
+    plain = apply_preprocess(X.copy(), fit_preprocess(X, plain_spec))
+    damped = apply_preprocess(X.copy(), fit_preprocess(X, damped_spec))
+    assert plain[0, 0] > 99.0  # (1 - 1e-4) / std 0.01: the lone bright pixel becomes huge
+    assert 24.0 < damped[0, 0] < 24.3  # (1 - 1e-4) / sqrt(0.01**2 + 0.04**2)
+    spread = np.std(X[:, 1] / 255)  # a well-spread pixel is barely touched
+    np.testing.assert_allclose(damped[:, 1], plain[:, 1] * spread / np.hypot(spread, 0.04),
+                               rtol=1e-5, atol=1e-6)
+
+
 def test_fit_does_not_modify_the_training_array():
     X = images()
     before = X.copy()

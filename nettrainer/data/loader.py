@@ -63,7 +63,8 @@ def load(
     spec : nettrainer.config.DataConfig
         The ``data`` section: ``name``, ``path``, ``val_size``, ``test_path``,
         ``label_column``, ``header``, ``points_per_class``, ``num_classes``,
-        ``max_train`` and ``preprocess`` (``scale``, ``subtract_mean``, ``standardize``).
+        ``max_train`` and ``preprocess`` (``scale``, ``subtract_mean``, ``standardize``,
+        ``std_epsilon``).
     seed : int
         Seeds the generators (spiral, blobs) and, separately, the validation split.
     dtype : numpy dtype or str

@@ -10,8 +10,11 @@ reused by ``evaluate`` so that a run sees exactly the transform it trained with:
     (``subtract_mean``, the CS231n mean image; also part of ``standardize``).
 ``"std"`` : ndarray of shape (D,)
     The per-feature standard deviation of the scaled training features, divided
-    last (``standardize``). Features that are constant on train (image borders)
-    get 1 instead, so they stay 0 rather than blowing up.
+    last (``standardize``); with ``std_epsilon``, ``sqrt(std**2 + std_epsilon**2)``,
+    so that nearly constant features (a border pixel lit in a handful of images)
+    are not blown up into huge values. Where that is still about 0 (a feature
+    constant on train, such as an image border, and no ``std_epsilon``) it is 1
+    instead, so the feature stays 0 rather than blowing up.
 
 A key is present only when its step is configured; the empty dict is the identity.
 """
@@ -33,6 +36,7 @@ class PreprocessSpec(Protocol):
     scale: float | None
     subtract_mean: bool
     standardize: bool
+    std_epsilon: float
 
 
 def fit_preprocess(X_train: np.ndarray, spec: PreprocessSpec) -> dict[str, np.ndarray]:
@@ -43,7 +47,8 @@ def fit_preprocess(X_train: np.ndarray, spec: PreprocessSpec) -> dict[str, np.nd
     X_train : ndarray of shape (N_train, D)
         Training features, not yet transformed; not modified.
     spec : PreprocessSpec
-        ``scale`` (float or None), ``subtract_mean`` and ``standardize`` (bool).
+        ``scale`` (float or None), ``subtract_mean`` and ``standardize`` (bool),
+        ``std_epsilon`` (float >= 0, in the units after ``scale``).
 
     Returns
     -------
@@ -59,7 +64,7 @@ def fit_preprocess(X_train: np.ndarray, spec: PreprocessSpec) -> dict[str, np.nd
     mean = _column_mean(X_train)  # (D,)
     state["mean"] = scale * mean
     if spec.standardize:
-        std = abs(scale) * _column_std(X_train, mean)  # (D,)
+        std = np.hypot(abs(scale) * _column_std(X_train, mean), spec.std_epsilon)  # (D,)
         constant = std <= CONSTANT_STD * std.max()
         state["std"] = np.where(constant, 1.0, std)
     return state
