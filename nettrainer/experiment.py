@@ -193,7 +193,7 @@ def train_run(
         writer.write(solver)
     except DivergenceError as diverged:
         status, error = "diverged", diverged
-        writer.write_logs(solver)
+        writer.write_after_divergence(solver)
     summary = summarize(solver, dataset, writer, solver.iteration - started_iteration, status)
     runs.write_json(run_dir / "summary.json", summary)
     return Outcome(run_dir, status, summary, error)

@@ -33,13 +33,10 @@ class RunFolderWriter:
         self.seconds_before = 0.0
         self.started = time.perf_counter()
         self.last_write: float | None = None
+        self.unwritten_epoch: dict[str, Any] | None = None  # last epoch's state, if not yet on disk
 
     def write_logs(self, solver: Solver) -> None:
-        """Write ``metrics.csv`` (completed epochs, row 0 at least) and ``history.json``.
-
-        After a divergence only these are written: the checkpoints stay the
-        last ones written, of a complete epoch.
-        """
+        """Write ``metrics.csv`` (completed epochs, row 0 at least) and ``history.json``."""
         if not self.rows:
             self.rows.append(metrics_row(solver, 0, 0.0))
         runs.write_text(self.run_dir / "metrics.csv", runs.metrics_csv(self.rows))
@@ -75,12 +72,29 @@ class RunFolderWriter:
         if self.last_write is None or now - self.last_write >= WRITE_EVERY_S:
             self.write(solver)
             self.last_write = now
+        else:  # kept, so that a divergence can still save this epoch's checkpoints
+            self.unwritten_epoch = solver.state_dict()
 
     def write(self, solver: Solver) -> None:
         """Write metrics, history, solver state and best params atomically."""
         self.write_logs(solver)
-        runs.save_state(self.run_dir / "last.npz", solver.state_dict())
-        runs.write_npz(self.run_dir / "best.npz", solver.best_params)
+        self._write_checkpoints(solver.state_dict())
+
+    def write_after_divergence(self, solver: Solver) -> None:
+        """Write the logs, and the checkpoints of the last complete epoch.
+
+        The solver's own state is mid-epoch and partly spoilt by the diverging
+        step, so the checkpoints are those of the last epoch end, written now if
+        that epoch's write was skipped; with no complete epoch there are none.
+        """
+        self.write_logs(solver)
+        if self.unwritten_epoch is not None:
+            self._write_checkpoints(self.unwritten_epoch)
+
+    def _write_checkpoints(self, state: dict[str, Any]) -> None:
+        runs.save_state(self.run_dir / "last.npz", state)
+        runs.write_npz(self.run_dir / "best.npz", state["best_params"])
+        self.unwritten_epoch = None
 
 
 def metrics_row(solver: Solver, epoch: int, seconds: float) -> dict[str, Any]:

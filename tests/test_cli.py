@@ -434,6 +434,24 @@ def test_the_epoch_line_writes_a_diverging_loss_in_exponent_form(capsys, loss, s
     assert line.startswith(f"epoch 2/5 {shown}train 50.00% val 25.00% ")
 
 
+def test_a_divergence_saves_the_checkpoints_of_the_last_complete_epoch(tmp_path):
+    """Even when that epoch's write was skipped: millisecond epochs are written once a second."""
+    result = train(tmp_path, tiny_config(tmp_path / "runs", epochs=20),
+                   "--set", "train.learning_rate=1e9")
+    assert_one_line_error(result, "diverged", code=3)
+    run_dir = only_run(tmp_path / "runs")
+    done = summary(run_dir)
+    assert done["epochs_completed"] >= 3 and done["best_epoch"] >= 1  # several epochs in a second
+    state = runs.load_state(run_dir / "last.npz")
+    assert state["epoch"] == done["epochs_completed"]
+    assert state["best_val_acc"] == done["best_val_acc"]
+    best = runs.read_npz(run_dir / "best.npz")
+    for name, value in state["best_params"].items():
+        np.testing.assert_array_equal(best[name], value)
+    val = invoke("evaluate", run_dir, "--split", "val")
+    assert f"{100 * done['best_val_acc']:.2f}%" in val.output.splitlines()[0]
+
+
 def test_divergence_in_the_first_epoch_keeps_logs_and_exits_3(tmp_path):
     cfg = tiny_config(tmp_path / "runs")
     cfg["train"]["batch_size"] = 5  # several steps in epoch 1, so it diverges before any epoch ends
