@@ -54,6 +54,13 @@ def test_standardize_centres_and_scales_and_leaves_constant_features_at_zero():
     np.testing.assert_allclose(Z[:, 1:].std(axis=0), 1.0, atol=1e-5)
 
 
+def test_standardize_scales_every_varying_feature_whatever_the_others_scales():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((400, 3)) * np.array([1e4, 0.005, 1.0]) + np.array([5.0, 0.0, -3.0])
+    Z = apply_preprocess(X.copy(), fit_preprocess(X, Preprocess(standardize=True)))
+    np.testing.assert_allclose(Z.std(axis=0), 1.0, rtol=1e-12)
+
+
 def test_standardize_with_scale_uses_scaled_statistics():
     X = images()
     plain = apply_preprocess(X.copy(), fit_preprocess(X, Preprocess(standardize=True)))

@@ -12,9 +12,10 @@ reused by ``evaluate`` so that a run sees exactly the transform it trained with:
     The per-feature standard deviation of the scaled training features, divided
     last (``standardize``); with ``std_epsilon``, ``sqrt(std**2 + std_epsilon**2)``,
     so that nearly constant features (a border pixel lit in a handful of images)
-    are not blown up into huge values. Where that is still about 0 (a feature
-    constant on train, such as an image border, and no ``std_epsilon``) it is 1
-    instead, so the feature stays 0 rather than blowing up.
+    are not blown up into huge values. Without ``std_epsilon``, a feature
+    constant on train (an image border; its std at most 1e-6 of its mean) gets
+    1 instead, so it stays 0 rather than blowing up; features of any scale are
+    otherwise standardised, however small their std next to the others'.
 
 A key is present only when its step is configured; the empty dict is the identity.
 """
@@ -27,7 +28,7 @@ from nettrainer.data.split import row_chunks
 from nettrainer.errors import DataError
 
 STATE_KEYS = ("scale", "mean", "std")
-CONSTANT_STD = 1e-6  # a std at most this fraction of the largest counts as a constant feature
+CONSTANT_STD = 1e-6  # a std at most this fraction of the feature's own |mean| is a constant
 
 
 class PreprocessSpec(Protocol):
@@ -64,9 +65,12 @@ def fit_preprocess(X_train: np.ndarray, spec: PreprocessSpec) -> dict[str, np.nd
     mean = _column_mean(X_train)  # (D,)
     state["mean"] = scale * mean
     if spec.standardize:
-        std = np.hypot(abs(scale) * _column_std(X_train, mean), spec.std_epsilon)  # (D,)
-        constant = std <= CONSTANT_STD * std.max()
-        state["std"] = np.where(constant, 1.0, std)
+        std = abs(scale) * _column_std(X_train, mean)  # (D,)
+        if spec.std_epsilon > 0:
+            state["std"] = np.hypot(std, spec.std_epsilon)
+        else:
+            constant = std <= CONSTANT_STD * np.abs(state["mean"])  # std 0 when exactly constant
+            state["std"] = np.where(constant, 1.0, std)
     return state
 
 
