@@ -54,11 +54,22 @@ def test_standardize_centres_and_scales_and_leaves_constant_features_at_zero():
     np.testing.assert_allclose(Z[:, 1:].std(axis=0), 1.0, atol=1e-5)
 
 
-def test_standardize_scales_every_varying_feature_whatever_the_others_scales():
+def test_standardize_scales_every_varying_feature_whatever_its_scale_or_mean():
     rng = np.random.default_rng(1)
-    X = rng.standard_normal((400, 3)) * np.array([1e4, 0.005, 1.0]) + np.array([5.0, 0.0, -3.0])
+    stds = np.array([1e4, 0.005, 1.0, 346.0])  # the last: Unix times over 20 minutes
+    means = np.array([5.0, 0.0, -3.0, 1.7e9])
+    X = rng.standard_normal((400, 4)) * stds + means
     Z = apply_preprocess(X.copy(), fit_preprocess(X, Preprocess(standardize=True)))
-    np.testing.assert_allclose(Z.std(axis=0), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(Z.std(axis=0), 1.0, rtol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_standardize_leaves_constant_features_of_any_value_at_exactly_zero(dtype):
+    """A summed mean of 1.7e9 is off by round-off, and a std of round-off would make +-1."""
+    X = np.random.default_rng(2).standard_normal((1000, 4)).astype(dtype)
+    X[:, 1], X[:, 2], X[:, 3] = 0.1, 1.7e9 + 0.3, 0.0
+    Z = apply_preprocess(X.copy(), fit_preprocess(X, Preprocess(standardize=True)))
+    np.testing.assert_array_equal(Z[:, 1:], 0.0)
 
 
 def test_standardize_with_scale_uses_scaled_statistics():

@@ -13,9 +13,9 @@ reused by ``evaluate`` so that a run sees exactly the transform it trained with:
     last (``standardize``); with ``std_epsilon``, ``sqrt(std**2 + std_epsilon**2)``,
     so that nearly constant features (a border pixel lit in a handful of images)
     are not blown up into huge values. Without ``std_epsilon``, a feature
-    constant on train (an image border; its std at most 1e-6 of its mean) gets
-    1 instead, so it stays 0 rather than blowing up; features of any scale are
-    otherwise standardised, however small their std next to the others'.
+    constant on train (every value the same, like an image border) gets 1
+    instead, so it stays 0 rather than blowing up; every other feature is
+    standardised, however small its std next to its mean or the others' stds.
 
 A key is present only when its step is configured; the empty dict is the identity.
 """
@@ -28,7 +28,6 @@ from nettrainer.data.split import row_chunks
 from nettrainer.errors import DataError
 
 STATE_KEYS = ("scale", "mean", "std")
-CONSTANT_STD = 1e-6  # a std at most this fraction of the feature's own |mean| is a constant
 
 
 class PreprocessSpec(Protocol):
@@ -62,14 +61,14 @@ def fit_preprocess(X_train: np.ndarray, spec: PreprocessSpec) -> dict[str, np.nd
         state["scale"] = np.array(scale)
     if not (spec.subtract_mean or spec.standardize):
         return state
-    mean = _column_mean(X_train)  # (D,)
+    constant = _constant_columns(X_train)  # (D,)
+    mean = np.where(constant, X_train[0], _column_mean(X_train))  # exact where constant
     state["mean"] = scale * mean
     if spec.standardize:
         std = abs(scale) * _column_std(X_train, mean)  # (D,)
         if spec.std_epsilon > 0:
             state["std"] = np.hypot(std, spec.std_epsilon)
         else:
-            constant = std <= CONSTANT_STD * np.abs(state["mean"])  # std 0 when exactly constant
             state["std"] = np.where(constant, 1.0, std)
     return state
 
@@ -144,6 +143,15 @@ def _column_mean(X: np.ndarray) -> np.ndarray:
     for rows in row_chunks(*X.shape):
         total += X[rows].sum(axis=0, dtype=np.float64)
     return total / X.shape[0]
+
+
+def _constant_columns(X: np.ndarray) -> np.ndarray:
+    """Return a (D,) bool mask of the columns whose smallest and largest values are equal."""
+    low, high = X[0].copy(), X[0].copy()  # (D,)
+    for rows in row_chunks(*X.shape):  # reductions: no temporary the size of a block
+        np.minimum(low, X[rows].min(axis=0), out=low)
+        np.maximum(high, X[rows].max(axis=0), out=high)
+    return low == high
 
 
 def _column_std(X: np.ndarray, mean: np.ndarray) -> np.ndarray:
