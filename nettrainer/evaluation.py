@@ -28,6 +28,13 @@ def saved_preprocessing(run_dir: Path | None) -> dict[str, np.ndarray] | None:
 
 def load_checkpoint_params(run_dir: Path, checkpoint: str) -> dict[str, np.ndarray]:
     """Read the params of ``best.npz`` or of the solver state in ``last.npz``."""
+    summary = runs.read_summary(run_dir)
+    if summary.get("epochs_completed") == 0 and not (Path(run_dir) / f"{checkpoint}.npz").exists():
+        raise CheckpointError(
+            f"{run_dir}: the run {summary.get('status', 'stopped')} before completing an epoch, "
+            "so it saved no checkpoint; train again (after a divergence, with a lower "
+            "train.learning_rate)"
+        )
     if checkpoint == "best":
         return runs.read_npz(Path(run_dir) / "best.npz")
     state = runs.load_state(Path(run_dir) / "last.npz")

@@ -462,6 +462,10 @@ def test_divergence_in_the_first_epoch_keeps_logs_and_exits_3(tmp_path):
     assert json.loads((run_dir / "history.json").read_text())["loss_history"]
     assert (run_dir / "metrics.csv").read_text().splitlines()[1].startswith("0,0,")
     assert not (run_dir / "last.npz").exists()  # no complete epoch, so no checkpoint
+    for checkpoint in ("best", "last"):
+        evaluated = invoke("evaluate", run_dir, "--split", "val", "--checkpoint", checkpoint)
+        assert_one_line_error(evaluated, "diverged before completing an epoch",
+                              "saved no checkpoint", "lower train.learning_rate")
 
 
 # --- train: user errors ------------------------------------------------------------------
