@@ -88,6 +88,44 @@ def _blas():
     return f"{blas.get('name')} {blas.get('version')}"
 
 
+def machine_cpu_seconds():
+    """Return (busy, steal) CPU seconds of the whole machine since boot, or None off Linux.
+
+    Busy counts user, nice, system, irq and softirq time (guests are in user);
+    steal is time the hypervisor gave to other virtual machines.
+    """
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / ticks, steal / ticks
+
+
+def own_cpu_seconds():
+    """Return the CPU seconds of this process and of its children that have been waited for."""
+    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
+def report_other_load(machine_before, own_before, wall_before):
+    """Print how much CPU other processes and other virtual machines took during the measurement.
+
+    A load average would count the benchmark's own threads; this subtracts them.
+    """
+    machine_after = machine_cpu_seconds()
+    if machine_before is None or machine_after is None:
+        print("CPU used by other processes: unknown (no /proc/stat)")
+        return
+    wall = time.perf_counter() - wall_before
+    others = machine_after[0] - machine_before[0] - (own_cpu_seconds() - own_before)
+    steal = machine_after[1] - machine_before[1]
+    print(f"during the measurements, other processes used {max(others, 0) / wall:.2f} of the "
+          f"{os.cpu_count()} CPUs on average and the hypervisor stole {steal / wall:.2f} "
+          "(both make every number lower and noisier)")
+
+
 def measure(cfg, names, reps):
     """Return {name: [samples/s per repetition]}, running the workers in turn."""
     context = multiprocessing.get_context("spawn")
@@ -174,7 +212,8 @@ def main():
     print(f"data: N={num_train} train + {_impls.EVAL_ROWS} val, D=3072, C=10, B=200; "
           f"{reps} interleaved repetition(s) of one epoch each "
           f"(epoch = N//B SGD steps + train/val accuracy on {_impls.EVAL_ROWS} rows each)")
-    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    machine_before, own_before, wall_before = (
+        machine_cpu_seconds(), own_cpu_seconds(), time.perf_counter())
     rows = []
     for dtype, hidden in SHAPES:
         cfg = {"num_train": num_train, "num_val": _impls.EVAL_ROWS, "dim": 3072,
@@ -187,8 +226,7 @@ def main():
         print_table(rows, names, statistic=max)
         print("median of the ratios within each repetition (the most robust to a busy machine):")
         print_paired_ratios(rows)
-    print(f"load average after: {os.getloadavg()[0]:.2f} (other processes on the machine "
-          "make every number lower and noisier)")
+    report_other_load(machine_before, own_before, wall_before)
     if args.no_rss:
         print("peak RSS: not measured (--no-rss)")
     elif args.quick:
