@@ -197,8 +197,26 @@ def apply(cfg: Config, overrides: Sequence[str]) -> Config:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
             raise config_error(source, "expected KEY=VALUE, such as --set train.learning_rate=0.5")
-        cfg = replace(cfg, key.strip(), parse_yaml(text, source), source)
+        value = parse_yaml(text, source)
+        if isinstance(value, Mapping) and not value:
+            _refuse_empty_section(cfg, key.strip(), source)
+        cfg = replace(cfg, key.strip(), value, source)
     return cfg
+
+
+def _refuse_empty_section(cfg: Config, key: str, source: str) -> None:
+    """Raise for ``--set SECTION={}``, which would merge nothing, naming a key to set instead.
+
+    A key that is not a section is left to :func:`replace`, whose message is
+    the one any other wrong value gets.
+    """
+    leaves = [leaf for leaf in _flatten(to_dict(cfg)) if leaf.startswith(key + ".")]
+    if leaves:
+        raise config_error(
+            source,
+            f"an empty mapping changes nothing, because --set merges a mapping into the "
+            f"section {key}; set the keys to change, such as --set {leaves[0]}=VALUE",
+        )
 
 
 def replace(cfg: Config, key: str, value: Any, source: str = "override") -> Config:

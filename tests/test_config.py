@@ -369,6 +369,25 @@ def test_bad_overrides_name_the_override(item, expected):
     assert load_error(DEFAULT_YAML, [item]) == f"--set {item}: {expected}"
 
 
+@pytest.mark.parametrize(
+    ("item", "example"),
+    [("data.preprocess={}", "data.preprocess.scale"), ("train= {}", "train.optimizer")],
+)
+def test_an_empty_mapping_for_a_section_is_refused_rather_than_merging_nothing(item, example):
+    key = item.partition("=")[0]
+    assert load_error(DEFAULT_YAML, [item]) == (
+        f"--set {item}: an empty mapping changes nothing, because --set merges a mapping "
+        f"into the section {key}; set the keys to change, such as --set {example}=VALUE"
+    )
+
+
+def test_an_empty_mapping_for_a_leaf_or_unknown_key_gets_the_usual_message():
+    assert load_error(DEFAULT_YAML, ["train.epochs={}"]) == (
+        "--set train.epochs={}: train.epochs must be an integer >= 1; got {}"
+    )
+    assert load_error(DEFAULT_YAML, ["trian={}"]).startswith("--set trian={}: unknown key trian")
+
+
 def test_override_messages_stay_on_one_line():
     message = load_error(DEFAULT_YAML, ["name=a\nb"])
     assert message == (
