@@ -30,17 +30,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 import _impls
+from _args import OneLineParser, int_at_least, run
 
 SHAPES = [("float32", 100), ("float32", 500), ("float64", 100), ("float64", 500)]
+BATCH_SIZE = 200
 TORCH_NAMES = ("torch (L2 in loss)", "torch (weight_decay)")
 MIB = 1 << 20
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = OneLineParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data, one repetition")
-    parser.add_argument("--reps", type=int, default=None, help="repetitions (default 3; quick 1)")
-    parser.add_argument("--num-train", type=int, default=None, help="N (default 49000; quick 2000)")
+    parser.add_argument("--reps", type=int_at_least(1), default=None,
+                        help="repetitions (default 3; quick 1)")
+    parser.add_argument("--num-train", default=None, help="N (default 49000; quick 2000)",
+                        type=int_at_least(BATCH_SIZE, f" (one batch of {BATCH_SIZE})"))
     parser.add_argument("--no-rss", action="store_true", help="skip the peak-RSS measurement")
     parser.add_argument("--rss-child", nargs=2, metavar=("N", "H"), help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -185,7 +189,7 @@ def rss_child(num_train, hidden):
     """Train nettrainer for one epoch on float32 data; print the data bytes and the peak RSS."""
     data = _impls.make_data(num_train, _impls.EVAL_ROWS, 3072, np.dtype(np.float32))
     nbytes = sum(a.nbytes for a in data.values())
-    _impls.Nettrainer(data, hidden, 200).run()
+    _impls.Nettrainer(data, hidden, BATCH_SIZE).run()
     print(nbytes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 
 
@@ -202,14 +206,14 @@ def main():
     if args.rss_child:
         rss_child(int(args.rss_child[0]), int(args.rss_child[1]))
         return
-    reps = args.reps or (1 if args.quick else 3)
-    num_train = args.num_train or (2000 if args.quick else 49000)
+    reps = args.reps if args.reps is not None else (1 if args.quick else 3)
+    num_train = args.num_train if args.num_train is not None else (2000 if args.quick else 49000)
     names = ["nettrainer", "plain numpy"]
     if importlib.util.find_spec("torch"):
         names += list(TORCH_NAMES)
     names.append("GEMM bound")
     print("\n".join(machine_report()))
-    print(f"data: N={num_train} train + {_impls.EVAL_ROWS} val, D=3072, C=10, B=200; "
+    print(f"data: N={num_train} train + {_impls.EVAL_ROWS} val, D=3072, C=10, B={BATCH_SIZE}; "
           f"{reps} interleaved repetition(s) of one epoch each "
           f"(epoch = N//B SGD steps + train/val accuracy on {_impls.EVAL_ROWS} rows each)")
     machine_before, own_before, wall_before = (
@@ -217,7 +221,7 @@ def main():
     rows = []
     for dtype, hidden in SHAPES:
         cfg = {"num_train": num_train, "num_val": _impls.EVAL_ROWS, "dim": 3072,
-               "dtype": dtype, "hidden": hidden, "batch_size": 200}
+               "dtype": dtype, "hidden": hidden, "batch_size": BATCH_SIZE}
         rows.append(((dtype, hidden), measure(cfg, names, reps)))
     print("median of the repetitions (samples/s; nt/torch against the faster torch variant):")
     print_table(rows, names, statistic=statistics.median)
@@ -227,6 +231,10 @@ def main():
         print("median of the ratios within each repetition (the most robust to a busy machine):")
         print_paired_ratios(rows)
     report_other_load(machine_before, own_before, wall_before)
+    if num_train < 49000:
+        print(f"N={num_train}: the {_impls.EVAL_ROWS}-row evaluations, the batch gather from a "
+              "cached data set and the start of each epoch weigh more than at N=49000, so "
+              "these ratios are not comparable with a full run's")
     if args.no_rss:
         print("peak RSS: not measured (--no-rss)")
     elif args.quick:
@@ -240,4 +248,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run(main)
