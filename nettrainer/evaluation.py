@@ -14,6 +14,8 @@ from nettrainer import config, experiment, plots, runs
 from nettrainer.errors import CheckpointError, DataError
 from nettrainer.solver_state import checked_params
 
+BEST_PARAMS_SOURCE = "best.npz"  # the checkpoint a run's weight grid and decision regions show
+
 
 def read_run_config(run_dir: Path) -> config.Config:
     """Read the resolved config saved in a run folder."""
@@ -140,7 +142,8 @@ def draw_curves(*run_dirs: Path, out: Path | None = None) -> Path:
     first_layer = regions = None
     if len(run_dirs) == 1:
         first_layer, regions = _single_run_pictures(Path(run_dirs[0]))
-    return plots.plot_runs(records, out, first_layer=first_layer, regions=regions)
+    return plots.plot_runs(records, out, first_layer=first_layer, regions=regions,
+                           params_source=BEST_PARAMS_SOURCE)
 
 
 class PeriodicCurves:
@@ -166,7 +169,7 @@ class PeriodicCurves:
 def _single_run_pictures(run_dir: Path) -> tuple[Any, Any]:
     """First-layer weights for image data, decision regions for 2-D data, else nothing."""
     info = runs.read_dataset_info(run_dir)
-    best_path = run_dir / "best.npz"
+    best_path = run_dir / BEST_PARAMS_SOURCE
     if not best_path.exists():
         return None, None
     params = runs.read_npz(best_path)

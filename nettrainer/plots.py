@@ -73,6 +73,7 @@ def plot_runs(
     *,
     first_layer: tuple[np.ndarray, tuple[int, ...]] | None = None,
     regions: DecisionRegions | None = None,
+    params_source: str | None = None,
 ) -> Path:
     """Draw the loss and accuracy curves of one or several runs into one picture.
 
@@ -87,6 +88,9 @@ def plot_runs(
         ``(W1, image_shape)``: adds the grid of :func:`weight_grid`.
     regions : DecisionRegions, optional
         Adds the decision regions of a classifier of 2-D data.
+    params_source : str, optional
+        Where the params of the weight grid and the decision regions come
+        from, such as ``"best.npz"``; named in their titles.
 
     Returns
     -------
@@ -105,9 +109,9 @@ def plot_runs(
     out, picture_format = _checked_output(out)
     extras: list[Callable[[Axes], None]] = []
     if first_layer is not None:
-        extras.append(lambda ax: _draw_weights(ax, *first_layer))
+        extras.append(lambda ax: _draw_weights(ax, *first_layer, params_source))
     if regions is not None:
-        extras.append(lambda ax: _draw_regions(ax, regions))
+        extras.append(lambda ax: _draw_regions(ax, regions, params_source))
     with _figure(12.0, 4.5 * (2 if extras else 1) + 0.3 * len(runs)) as fig:
         grid = fig.add_gridspec(2 if extras else 1, 2)
         colours = [f"C{index % 10}" for index in range(len(runs))]
@@ -209,16 +213,18 @@ def _draw_accuracies(ax: Axes, runs: Sequence[RunRecord], colours: Sequence[str]
     ax.set(title="Accuracy per epoch", xlabel="epoch (0: before training)", ylabel="accuracy")
 
 
-def _draw_weights(ax: Axes, W1: np.ndarray, image_shape: tuple[int, ...]) -> None:
+def _draw_weights(ax: Axes, W1: np.ndarray, image_shape: tuple[int, ...],
+                  params_source: str | None = None) -> None:
     grid = weight_grid(W1, image_shape)
     ax.imshow(grid, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
     hidden = np.shape(W1)[1]
     shown = f"first {MAX_TILES} of {hidden}" if hidden > MAX_TILES else f"all {hidden}"
-    ax.set_title(f"First-layer weights W1 ({shown} hidden units)")
+    source = f" of {params_source}" if params_source else ""
+    ax.set_title(f"First-layer weights W1{source} ({shown} hidden units)")
     ax.set_axis_off()
 
 
-def _draw_regions(ax: Axes, regions: DecisionRegions) -> None:
+def _draw_regions(ax: Axes, regions: DecisionRegions, params_source: str | None) -> None:
     """Predicted class on a mesh over the data's extent, with the points on top."""
     X, y = np.asarray(regions.X, dtype=np.float64), np.asarray(regions.y)
     low, high = X.min(axis=0), X.max(axis=0)  # (2,)
@@ -234,7 +240,9 @@ def _draw_regions(ax: Axes, regions: DecisionRegions) -> None:
     ax.contourf(xx, yy, labels.reshape(xx.shape), levels=np.arange(C + 1) - 0.5,
                 cmap=cmap, norm=norm, alpha=0.35)
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, norm=norm, s=10, edgecolors="k", linewidths=0.3)
-    ax.set(title="Decision regions (training points on top)", xlabel="x[0]", ylabel="x[1]")
+    source = f" of {params_source}" if params_source else ""
+    ax.set(title=f"Decision regions{source} (training points on top)",
+           xlabel="x[0]", ylabel="x[1]")
 
 
 def _unique_labels(runs: Sequence[RunRecord]) -> list[str]:

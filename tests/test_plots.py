@@ -201,6 +201,15 @@ def test_weights_and_regions_add_panels(tmp_path, drawn):
     assert "Decision regions (training points on top)" in titles
 
 
+def test_panel_titles_name_where_their_params_come_from(tmp_path, drawn):
+    W1 = np.random.default_rng(0).normal(size=(28 * 28, 30))
+    plot_runs([make_run()], tmp_path / "c.png", first_layer=(W1, (28, 28)),
+              regions=quadrant_regions(), params_source="best.npz")
+    titles = drawn[0]["titles"]
+    assert "First-layer weights W1 of best.npz (all 30 hidden units)" in titles
+    assert "Decision regions of best.npz (training points on top)" in titles
+
+
 # --- config differences and labels ---------------------------------------------------------------
 
 
