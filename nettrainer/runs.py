@@ -57,9 +57,19 @@ def atomic_write(path: Path, write: Any, mode: str = "w") -> None:
         with os.fdopen(fd, mode) as handle:
             write(handle)
         os.replace(tmp_path, path)
+    except OSError as error:  # e.g. a full disk: name the file the user knows
+        tmp_path.unlink(missing_ok=True)
+        raise _naming(error, path) from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _naming(error: OSError, path: Path) -> OSError:
+    """Return ``error`` as the same kind of OSError, naming ``path`` instead of any other file."""
+    if error.errno is None:
+        return error
+    return type(error)(error.errno, error.strerror, str(path))
 
 
 def _create_sibling(path: Path) -> tuple[Path, int]:
@@ -75,7 +85,7 @@ def _create_sibling(path: Path) -> tuple[Path, int]:
     try:
         return tmp_path, os.open(tmp_path, flags, 0o666)
     except OSError as error:  # name the file the user asked for, not the temporary one
-        raise type(error)(error.errno, error.strerror, str(path)) from None
+        raise _naming(error, path) from None
 
 
 def write_text(path: Path, text: str) -> None:
@@ -262,20 +272,55 @@ def check_run_dir(path: Path) -> Path:
 
 def read_dataset_info(path: Path) -> dict[str, Any]:
     """Read a run's ``dataset.json`` (shapes, classes, image shape); empty if absent."""
-    info_path = Path(path) / "dataset.json"
-    try:
-        return json.loads(info_path.read_text()) if info_path.exists() else {}
-    except (OSError, ValueError) as error:
-        raise CheckpointError(f"{info_path}: cannot be read ({error})") from None
+    return _read_json_object(Path(path) / "dataset.json")
 
 
 def read_summary(path: Path) -> dict[str, Any]:
     """Read a run's ``summary.json``; empty while the run has not stopped once."""
-    summary_path = Path(path) / "summary.json"
+    return _read_json_object(Path(path) / "summary.json")
+
+
+def _read_json_object(path: Path) -> dict[str, Any]:
+    """Read a run file holding one JSON object; empty if the file is absent.
+
+    Raises
+    ------
+    CheckpointError
+        If it cannot be read, is not JSON, or holds something other than an object.
+    """
     try:
-        return json.loads(summary_path.read_text()) if summary_path.exists() else {}
+        data = json.loads(path.read_text()) if path.exists() else {}
     except (OSError, ValueError) as error:
-        raise CheckpointError(f"{summary_path}: cannot be read ({error})") from None
+        raise CheckpointError(f"{path}: cannot be read ({error})") from None
+    if not isinstance(data, dict):
+        raise CheckpointError(
+            f"{path}: expected a JSON object as nettrainer writes it; got "
+            f"{type(data).__name__ if data is not None else 'null'}; the file was changed "
+            "outside nettrainer")
+    return data
+
+
+def _check_history(history: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Return ``history.json``'s content if its lists hold numbers and its step count is one.
+
+    Raises
+    ------
+    CheckpointError
+        Naming the first key whose value is not what nettrainer writes.
+    """
+    for key in ("loss_history", "train_acc_history", "val_acc_history"):
+        values = history.get(key, [])
+        if not isinstance(values, list) or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            raise CheckpointError(
+                f"{path}: {key} must be a list of numbers, as nettrainer writes it; "
+                "the file was changed outside nettrainer")
+    per_epoch = history.get("iterations_per_epoch", 1)
+    if not isinstance(per_epoch, int) or isinstance(per_epoch, bool) or per_epoch < 1:
+        raise CheckpointError(
+            f"{path}: iterations_per_epoch must be an integer >= 1, as nettrainer writes it; "
+            "the file was changed outside nettrainer")
+    return history
 
 
 def read_run(path: Path, config: dict[str, Any]) -> RunRecord:
@@ -294,10 +339,10 @@ def read_run(path: Path, config: dict[str, Any]) -> RunRecord:
     RunRecord
     """
     path = check_run_dir(path)
+    history = _check_history(_read_json_object(path / "history.json"), path / "history.json")
     try:
-        history = json.loads((path / "history.json").read_text())
         metrics = read_metrics(path / "metrics.csv") if (path / "metrics.csv").exists() else []
     except (OSError, ValueError) as error:
-        raise CheckpointError(f"{path}: a run file cannot be read ({error})") from None
+        raise CheckpointError(f"{path / 'metrics.csv'}: cannot be read ({error})") from None
     name = str(config.get("name", path.parent.name))
     return RunRecord(path, name, config, metrics, history, read_summary(path))

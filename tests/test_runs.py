@@ -1,5 +1,6 @@
 """Tests of nettrainer.runs: atomic writes, solver-state files, run folders and metric logs."""
 
+import errno
 import math
 import os
 from datetime import datetime
@@ -229,3 +230,64 @@ def test_a_failed_atomic_write_names_the_target_not_the_temporary_file(tmp_path)
     with pytest.raises(FileNotFoundError) as info:
         runs.write_text(target, "x")
     assert info.value.filename == str(target)
+
+
+def test_a_write_that_fails_midway_names_the_target_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "curves.png"
+
+    def full_disk(handle):
+        handle.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError) as info:
+        runs.atomic_write(target, full_disk, mode="wb")
+    assert (info.value.errno, info.value.filename) == (errno.ENOSPC, str(target))
+    assert list(tmp_path.iterdir()) == []
+
+
+def make_run_folder(path):
+    (path / "config.yaml").write_text("name: spiral\n")
+    (path / "history.json").write_text(
+        '{"loss_history": [1.0, 0.5], "train_acc_history": [0.3, 0.6], '
+        '"val_acc_history": [0.3, 0.5], "iterations_per_epoch": 2}')
+    return path
+
+
+@pytest.mark.parametrize(("text", "got"), [("[]", "list"), ("null", "null"), ("3", "int")])
+def test_run_json_files_that_hold_no_object_are_one_line_errors(tmp_path, text, got):
+    make_run_folder(tmp_path)
+    (tmp_path / "summary.json").write_text(text)
+    with pytest.raises(CheckpointError) as info:
+        runs.read_summary(tmp_path)
+    assert str(info.value) == (
+        f"{tmp_path / 'summary.json'}: expected a JSON object as nettrainer writes it; got "
+        f"{got}; the file was changed outside nettrainer")
+    (tmp_path / "summary.json").unlink()
+    (tmp_path / "history.json").write_text(text)
+    with pytest.raises(CheckpointError, match=r"history\.json: expected a JSON object"):
+        runs.read_run(tmp_path, {"name": "spiral"})
+
+
+@pytest.mark.parametrize(
+    ("history", "key"),
+    [
+        ('{"loss_history": "x"}', "loss_history must be a list of numbers"),
+        ('{"val_acc_history": [0.5, "high"]}', "val_acc_history must be a list of numbers"),
+        ('{"train_acc_history": [true]}', "train_acc_history must be a list of numbers"),
+        ('{"iterations_per_epoch": 0}', "iterations_per_epoch must be an integer >= 1"),
+        ('{"iterations_per_epoch": 2.5}', "iterations_per_epoch must be an integer >= 1"),
+    ],
+)
+def test_history_values_of_the_wrong_kind_are_one_line_errors(tmp_path, history, key):
+    make_run_folder(tmp_path)
+    (tmp_path / "history.json").write_text(history)
+    with pytest.raises(CheckpointError) as info:
+        runs.read_run(tmp_path, {"name": "spiral"})
+    assert str(info.value).startswith(f"{tmp_path / 'history.json'}: {key}")
+
+
+def test_a_history_as_nettrainer_writes_it_is_read_back(tmp_path):
+    record = runs.read_run(make_run_folder(tmp_path), {"name": "spiral"})
+    assert record.history["loss_history"] == [1.0, 0.5]
+    assert record.history["iterations_per_epoch"] == 2
+    assert record.summary == {}
