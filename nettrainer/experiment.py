@@ -18,7 +18,7 @@ import numpy as np
 
 from nettrainer import __version__, config, data, runs
 from nettrainer.data import Dataset
-from nettrainer.errors import DivergenceError
+from nettrainer.errors import ConfigError, DivergenceError
 from nettrainer.gradcheck import CheckResult, check_model
 from nettrainer.model import TwoLayerNet
 from nettrainer.run_log import RunFolderWriter
@@ -101,10 +101,23 @@ def check_configured_model(cfg: config.Config, seed: int, h: float) -> list[Chec
 
 
 def load_dataset(cfg: config.Config, preprocess_state: dict | None = None) -> Dataset:
-    """Load the configured data set in the configured dtype, refitting unless a state is given."""
-    return data.load(
+    """Load the configured data set in the configured dtype, refitting unless a state is given.
+
+    Raises
+    ------
+    ConfigError
+        When early stopping is on and the data set has no validation examples to watch.
+    """
+    dataset = data.load(
         cfg.data, seed=cfg.seed, dtype=np.dtype(cfg.model.dtype), preprocess_state=preprocess_state
     )
+    if cfg.train.early_stopping_patience is not None and dataset.X_val.shape[0] == 0:
+        raise ConfigError(
+            f"train.early_stopping_patience watches validation accuracy, but data.val_size = "
+            f"{cfg.data.val_size!r} leaves no validation examples; set data.val_size > 0 or "
+            "train.early_stopping_patience=null"
+        )
+    return dataset
 
 
 def build_model(cfg: config.Config, dataset: Dataset) -> TwoLayerNet:
@@ -203,7 +216,11 @@ def summarize(
     solver: Solver, dataset: Dataset, writer: RunFolderWriter, iterations: int, status: str
 ) -> dict[str, Any]:
     """Return the ``summary.json`` content; test accuracy uses the best params."""
-    best_epoch = int(np.argmax(solver.val_acc_history)) if solver.val_acc_history else 0
+    validated = dataset.X_val.shape[0] > 0  # without validation, "best" is the latest
+    if validated:
+        best_epoch = int(np.argmax(solver.val_acc_history)) if solver.val_acc_history else 0
+    else:
+        best_epoch = solver.epoch
     seconds = writer.seconds
     session_seconds = time.perf_counter() - writer.started
     summary = {
@@ -211,7 +228,7 @@ def summarize(
         "epochs_completed": solver.epoch,
         "iterations": solver.iteration,
         "best_epoch": best_epoch,
-        "best_val_acc": solver.best_val_acc,
+        "best_val_acc": solver.best_val_acc if validated else None,
         "final_train_acc": solver.train_acc_history[-1] if solver.train_acc_history else None,
         "test_acc": None,
         "wall_time_s": round(seconds, 3),

@@ -65,7 +65,8 @@ class Progress:
         loss = solver.loss_history[-1] if solver.loss_history else float("nan")
         text = (
             f"epoch {solver.epoch}/{self.total_epochs} loss {loss_text(loss, 4)} "
-            f"train {solver.train_acc_history[-1]:.2%} val {solver.val_acc_history[-1]:.2%} "
+            f"train {solver.train_acc_history[-1]:.2%} "
+            f"val {f'{solver.val_acc_history[-1]:.2%}' if solver.X_val.shape[0] else 'n/a'} "
             f"{self.rate():,.0f} samples/s"
         )
         if self.live:

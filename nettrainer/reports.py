@@ -35,12 +35,16 @@ def _percent(value: float | None) -> str:
 
 def run_summary(run_dir: object, status: str, summary: dict[str, Any]) -> str:
     """One paragraph about a finished (or stopped) run, ending with where its files are."""
+    if summary["best_val_acc"] is None:  # no validation split
+        best = "no validation split, so best.npz holds the last epoch's params"
+    else:
+        best = (f"best val accuracy {_percent(summary['best_val_acc'])} "
+                f"at epoch {summary['best_epoch']}")
     lines = [
         f"{status}: {_count(summary['epochs_completed'], 'epoch')}, "
         f"{_count(summary['iterations'], 'iteration')} "
         f"in {summary['wall_time_s']:.1f} s ({summary['samples_per_s']:,.0f} samples/s)",
-        f"best val accuracy {_percent(summary['best_val_acc'])} at epoch {summary['best_epoch']}; "
-        f"final train accuracy {_percent(summary['final_train_acc'])}; "
+        f"{best}; final train accuracy {_percent(summary['final_train_acc'])}; "
         f"test accuracy {_percent(summary['test_acc'])}",
         f"run folder: {run_dir}  (curves: {run_dir}/curves.png)",
     ]

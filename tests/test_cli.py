@@ -428,10 +428,17 @@ def test_divergence_exits_3_with_one_line_and_keeps_metrics(tmp_path):
 )
 def test_the_epoch_line_writes_a_diverging_loss_in_exponent_form(capsys, loss, shown):
     solver = SimpleNamespace(epoch=2, loss_history=[loss], train_acc_history=[0.5],
-                             val_acc_history=[0.25])
+                             val_acc_history=[0.25], X_val=np.zeros((4, 2)))
     Progress(5).on_epoch_end(solver)
     line = capsys.readouterr().out
     assert line.startswith(f"epoch 2/5 {shown}train 50.00% val 25.00% ")
+
+
+def test_the_epoch_line_of_a_run_without_validation_says_val_n_a(capsys):
+    solver = SimpleNamespace(epoch=1, loss_history=[0.5], train_acc_history=[0.5],
+                             val_acc_history=[0.0], X_val=np.zeros((0, 2)))
+    Progress(5).on_epoch_end(solver)
+    assert capsys.readouterr().out.startswith("epoch 1/5 loss 0.5000 train 50.00% val n/a ")
 
 
 def test_a_divergence_saves_the_checkpoints_of_the_last_complete_epoch(tmp_path):
@@ -709,3 +716,29 @@ def test_python_dash_m_help():
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout
     assert "train" in result.stdout and "evaluate" in result.stdout
+
+
+def test_a_run_without_validation_says_best_is_the_last_epoch_and_writes_no_val_figures(
+        tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs", data={"val_size": 0}))
+    assert result.exit_code == 0, result.output
+    assert "no validation split, so best.npz holds the last epoch's params;" in result.output
+    assert "best val accuracy" not in result.output
+    run_dir = only_run(tmp_path / "runs")
+    done = summary(run_dir)
+    assert (done["best_epoch"], done["best_val_acc"]) == (3, None)
+    rows = (run_dir / "metrics.csv").read_text().splitlines()[1:]
+    assert [row.split(",")[5] for row in rows] == ["", "", "", ""]
+    assert json.loads((run_dir / "history.json").read_text())["val_acc_history"] == []
+    last = np.load(run_dir / "last.npz")
+    best = np.load(run_dir / "best.npz")
+    assert all(np.array_equal(best[name], last[f"params/{name}"]) for name in best.files)
+
+
+def test_early_stopping_without_validation_examples_is_refused_before_any_run_folder(tmp_path):
+    cfg = tiny_config(tmp_path / "runs", data={"val_size": 0},
+                      train={"early_stopping_patience": 2})
+    result = train(tmp_path, cfg)
+    assert_one_line_error(result, "train.early_stopping_patience watches validation accuracy",
+                          "data.val_size = 0 leaves no validation examples")
+    assert run_dirs(tmp_path / "runs") == []
