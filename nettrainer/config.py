@@ -198,25 +198,30 @@ def apply(cfg: Config, overrides: Sequence[str]) -> Config:
         if not sep or not key.strip():
             raise config_error(source, "expected KEY=VALUE, such as --set train.learning_rate=0.5")
         value = parse_yaml(text, source)
-        if isinstance(value, Mapping) and not value:
-            _refuse_empty_section(cfg, key.strip(), source)
+        _refuse_emptied_section(cfg, key.strip(), value, source)
         cfg = replace(cfg, key.strip(), value, source)
     return cfg
 
 
-def _refuse_empty_section(cfg: Config, key: str, source: str) -> None:
-    """Raise for ``--set SECTION={}``, which would merge nothing, naming a key to set instead.
+def _refuse_emptied_section(cfg: Config, key: str, value: Any, source: str) -> None:
+    """Raise when an override gives a section ``{}`` or null, naming a key to set instead.
 
-    A key that is not a section is left to :func:`replace`, whose message is
-    the one any other wrong value gets.
+    ``{}`` would merge nothing, and null would silently put every key of the
+    section back to its default, dropping what the config file set. Sections
+    nested in a mapping value are checked too. Keys that are not sections are
+    left to :func:`replace`, whose message is the one any other wrong value gets.
     """
     leaves = [leaf for leaf in _flatten(to_dict(cfg)) if leaf.startswith(key + ".")]
-    if leaves:
+    if leaves and (value is None or value == {}):
+        what = ("an empty mapping changes nothing, because --set merges a mapping into"
+                if value == {} else "null would reset every key to its default in")
         raise config_error(
             source,
-            f"an empty mapping changes nothing, because --set merges a mapping into the "
-            f"section {key}; set the keys to change, such as --set {leaves[0]}=VALUE",
+            f"{what} the section {key}; set the keys to change, such as --set {leaves[0]}=VALUE",
         )
+    if isinstance(value, Mapping):
+        for name, inner in value.items():
+            _refuse_emptied_section(cfg, f"{key}.{name}", inner, source)
 
 
 def replace(cfg: Config, key: str, value: Any, source: str = "override") -> Config:

@@ -370,14 +370,33 @@ def test_bad_overrides_name_the_override(item, expected):
 
 
 @pytest.mark.parametrize(
-    ("item", "example"),
-    [("data.preprocess={}", "data.preprocess.scale"), ("train= {}", "train.optimizer")],
+    ("item", "section", "example"),
+    [
+        ("data.preprocess={}", "data.preprocess", "data.preprocess.scale"),
+        ("train= {}", "train", "train.optimizer"),
+        ("data={preprocess: {}}", "data.preprocess", "data.preprocess.scale"),
+    ],
 )
-def test_an_empty_mapping_for_a_section_is_refused_rather_than_merging_nothing(item, example):
-    key = item.partition("=")[0]
+def test_an_empty_mapping_for_a_section_is_refused_rather_than_merging_nothing(
+        item, section, example):
     assert load_error(DEFAULT_YAML, [item]) == (
         f"--set {item}: an empty mapping changes nothing, because --set merges a mapping "
-        f"into the section {key}; set the keys to change, such as --set {example}=VALUE"
+        f"into the section {section}; set the keys to change, such as --set {example}=VALUE"
+    )
+
+
+@pytest.mark.parametrize(
+    ("item", "section", "example"),
+    [
+        ("train=null", "train", "train.optimizer"),
+        ("data.preprocess=", "data.preprocess", "data.preprocess.scale"),
+        ("data={val_size: 5, preprocess: ~}", "data.preprocess", "data.preprocess.scale"),
+    ],
+)
+def test_a_null_section_is_refused_rather_than_resetting_it_silently(item, section, example):
+    assert load_error(DEFAULT_YAML, [item]) == (
+        f"--set {item}: null would reset every key to its default in the section {section}; "
+        f"set the keys to change, such as --set {example}=VALUE"
     )
 
 
