@@ -38,7 +38,8 @@ class DivergenceError(NettrainerError):
     Attributes
     ----------
     iteration : int
-        The iteration whose loss was not finite.
+        The iteration whose loss was not finite, counted from 0 (so it is also
+        the number of finite losses before it); the message counts from 1.
     learning_rate : float
         The learning rate in force at that iteration.
     last_finite_loss : float or None
@@ -52,9 +53,10 @@ class DivergenceError(NettrainerError):
         self.learning_rate = learning_rate
         self.last_finite_loss = last_finite_loss
         last = "none" if last_finite_loss is None else f"{last_finite_loss:.6g}"
+        finite = f"{iteration} finite loss" + ("" if iteration == 1 else "es")
         super().__init__(
-            f"training diverged: the loss became non-finite at iteration {iteration} "
-            f"(learning rate {learning_rate:.6g}, last finite loss {last}); "
+            f"training diverged: the loss became non-finite at iteration {iteration + 1}, "
+            f"after {finite} (learning rate {learning_rate:.6g}, last finite loss {last}); "
             "lower train.learning_rate (or model.reg, if large), or normalise the inputs "
             "(data.preprocess)"
         )

@@ -380,7 +380,9 @@ def test_a_non_finite_loss_raises_divergence_error_and_keeps_the_last_finite_par
         solver.train()
     error = excinfo.value
     # The first update multiplies the weights by about 1e170: the next loss (reg * sum W^2) is inf.
-    assert error.iteration == 1
+    assert error.iteration == 1 == len(solver.loss_history)
+    assert str(error).startswith(
+        "training diverged: the loss became non-finite at iteration 2, after 1 finite loss (")
     assert error.learning_rate == pytest.approx(1e170)
     assert error.last_finite_loss == pytest.approx(solver.loss_history[0])
     assert np.isfinite(error.last_finite_loss)
