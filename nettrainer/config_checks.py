@@ -84,8 +84,25 @@ def _check_value(key: str, annotation: Any, value: Any, source: str) -> Any:
     if checked is _INVALID or (checked is not None and not test(checked)):
         nullable = " or null" if type(None) in options else ""
         infinite = " (not a finite number)" if float in options and _is_not_finite(value) else ""
-        raise config_error(source, f"{key} must be {text}{nullable}; got {show(value)}{infinite}")
+        unquoted = QUOTE_HINT if _read_as_text(key, options, value) else ""
+        raise config_error(
+            source, f"{key} must be {text}{nullable}; got {show(value)}{infinite}{unquoted}")
     return checked
+
+
+QUOTE_HINT = (" (YAML reads yes, no, on, off and bare numbers as booleans and numbers; "
+              "quote the value to keep it text)")
+
+
+def _read_as_text(key: str, options: tuple[type, ...], value: Any) -> bool:
+    """Whether ``value`` was probably meant as text that YAML read as a boolean or number.
+
+    True for a free-text key (not one of a fixed set of names) given a boolean,
+    or given a number where numbers are not allowed.
+    """
+    if str not in options or key in CHOICES or not isinstance(value, bool | int | float):
+        return False
+    return isinstance(value, bool) or int not in options
 
 
 def _is_not_finite(value: Any) -> bool:

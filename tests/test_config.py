@@ -12,6 +12,9 @@ from nettrainer.data import DATASET_NAMES
 from nettrainer.errors import ConfigError
 from nettrainer.optim import UPDATE_RULES
 
+QUOTE_IT = (" (YAML reads yes, no, on, off and bare numbers as booleans and numbers; "
+            "quote the value to keep it text)")
+
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 DEFAULT_YAML = CONFIGS / "default.yaml"
 TOP_KEYS = "name, seed, data, model, train, output"
@@ -229,7 +232,9 @@ def test_every_registered_name_is_accepted(tmp_path):
         ),
         ("name: ..", "name must be a folder name of letters, digits, '-', '_' and '.'; got '..'"),
         ("seed: -1", "seed must be an integer >= 0; got -1"),
-        ("output: {dir: 7}", "output.dir must be a non-empty path; got 7"),
+        ("output: {dir: 7}", f"output.dir must be a non-empty path; got 7{QUOTE_IT}"),
+        ("name: yes", f"name must be a folder name of letters, digits, '-', '_' and '.'; "
+         f"got true{QUOTE_IT}"),
         ("train: 5", "train must be a mapping of keys to values; got 5"),
         ("data: {preprocess: [1]}", "data.preprocess must be a mapping of keys to values; got [1]"),
     ],
