@@ -127,9 +127,7 @@ def read_raw(spec: "DataConfig", *, seed: int, dtype: np.dtype) -> RawData:
         raise RegistryError(
             f"unknown data set {spec.name!r} in data.name; choose one of {', '.join(DATASET_NAMES)}"
         )
-    raw = READERS[spec.name](spec, seed, dtype)
-    check(raw)
-    return raw
+    return check(READERS[spec.name](spec, seed, dtype))
 
 
 def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nettrainer.data.raw import RawData, default_class_names
+from nettrainer.data.raw import RawData
 from nettrainer.errors import DataError
 
 NPZ_KEYS = ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test", "class_names")
@@ -30,7 +30,8 @@ def read_npz(path: Path) -> RawData:
     -------
     RawData
         The arrays in their stored dtypes; features flattened to (N, D), with
-        ``image_shape`` set when they were stored as (N, d1, ..., dk).
+        ``image_shape`` set when they were stored as (N, d1, ..., dk); the class
+        names stored, or None.
 
     Raises
     ------
@@ -46,10 +47,7 @@ def read_npz(path: Path) -> RawData:
     for key in arrays:
         if key.startswith("X_") and arrays[key].ndim > 2:
             arrays[key] = arrays[key].reshape(arrays[key].shape[0], -1)  # (N, D)
-    if names is None:
-        class_names = default_class_names(arrays["y_train"], *(arrays.get(y) for _, y in PAIRS))
-    else:
-        class_names = _class_names(names, path)
+    class_names = None if names is None else _class_names(names, path)
     return RawData(**arrays, class_names=class_names, source=str(path), image_shape=image_shape)
 
 
