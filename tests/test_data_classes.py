@@ -123,6 +123,19 @@ def test_csv_names_the_line_of_the_largest_label(tmp_path):
     )
 
 
+@pytest.mark.parametrize(("settings", "fix"), [
+    ({"max_train": 1}, r"raise data\.max_train \(now 1\)"),
+    ({"val_size": 2}, r"lower data\.val_size \(now 2\)"),
+])
+def test_the_split_trained_on_needs_two_classes(tmp_path, settings, fix):
+    path = save(tmp_path / "d.npz", [0, 1, 1])
+    with pytest.raises(DataError, match=(
+        rf"^{path}: the 1 example\(s\) left for training contain only 1 class \([01]\); "
+        rf"a classifier needs at least two classes: {fix}$"
+    )):
+        load(Spec(name="npz", path=path, **settings), seed=0, dtype=np.float64)
+
+
 def test_max_train_may_still_miss_classes_of_a_big_data_set(tmp_path):
     path = save(tmp_path / "d.npz", np.arange(100) % 10)
     data = load(Spec(name="npz", path=path, max_train=3, val_size=20), seed=0, dtype=np.float64)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nettrainer.data.cifar import find_cifar_dir, read_cifar_dir
+from nettrainer.data.classes import check_two_classes
 from nettrainer.data.csvfile import read_csv
 from nettrainer.data.dataset import Dataset
 from nettrainer.data.idx import FASHION_MNIST_CLASSES, MNIST_CLASSES, is_idx_dir, read_idx_dir
@@ -178,13 +179,20 @@ def _split_and_convert(
     num_val = 0 if stored_val else val_count(val_size, num_rows, raw.where("train"))
     rng = np.random.default_rng(seed)
     train_rows, val_rows = split_indices(num_rows, num_val, max_train, rng)
+    y_train = gather_labels(raw.y_train, train_rows)
+    if max_train is not None and max_train < num_rows - num_val:
+        fix = f": raise data.max_train (now {max_train})"
+    else:
+        fix = f": lower data.val_size (now {val_size!r})"
+    which = f"{raw.where('train')}: the {y_train.size} example(s) left for training"
+    check_two_classes(np.unique(y_train), which, fix)
     if stored_val:
         X_val, y_val = gather(raw.X_val, None, dtype), gather_labels(raw.y_val, None)
     else:
         X_val, y_val = gather(raw.X_train, val_rows, dtype), gather_labels(raw.y_train, val_rows)
     return Dataset(
         X_train=gather(raw.X_train, train_rows, dtype),
-        y_train=gather_labels(raw.y_train, train_rows),
+        y_train=y_train,
         X_val=X_val,
         y_val=y_val,
         X_test=None if raw.X_test is None else gather(raw.X_test, None, dtype),
