@@ -141,6 +141,26 @@ def test_float_labels_are_refused(tmp_path):
         load(spec, seed=0, dtype=np.float64)
 
 
+@pytest.mark.parametrize("dtype", ["complex128", "<U4", "datetime64[s]"])
+def test_features_that_are_not_real_numbers_are_refused(tmp_path, dtype):
+    X, y = arrays(np.random.default_rng(0))
+    X_test = X[:5].astype(dtype)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X_test, y_test=y[:5])
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{spec.path}: X_test has dtype {X_test.dtype}; features must be real numbers (bool, "
+        "integer or float): convert X_test to one of those and save it again"
+    )
+
+
+def test_bool_features_are_numbers(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X > 0, y_train=y)
+    data = load(spec, seed=0, dtype=np.float32, preprocess_state={})
+    assert set(np.unique(data.X_train)) == {0.0, 1.0}
+
+
 def test_row_counts_must_agree(tmp_path):
     X, y = arrays(np.random.default_rng(0))
     spec = save(tmp_path / "d.npz", X_train=X, y_train=y[:-1])

@@ -4,7 +4,7 @@ Every reader (IDX, CIFAR-10, npz, csv, the generators) returns a :class:`RawData
 whose arrays keep their stored dtype (``uint8`` pixels stay ``uint8``), so that
 :func:`nettrainer.data.loader.load` converts them once, straight into the
 training dtype. :func:`check` enforces what every data set must satisfy: one
-integer label per row in ``[0, C)``, finite features, the same number
+integer label per row in ``[0, C)``, real and finite features, the same number
 of features in every split, and the class rules of
 :mod:`nettrainer.data.classes` (no class without an example unless the data set
 names its classes, no val or test class that training lacks, two classes or more).
@@ -21,6 +21,7 @@ from nettrainer.data.split import row_chunks
 from nettrainer.errors import DataError
 
 SPLITS = ("train", "val", "test")
+REAL_KINDS = "biuf"  # numpy dtype kinds of features: bool, signed, unsigned, float
 
 
 @dataclass
@@ -97,7 +98,7 @@ def check(raw: RawData) -> RawData:
     ------
     DataError
         If a split's rows disagree between X and y, its features differ in number
-        from train's or are not finite, its labels are not
+        from train's, are not real numbers or not finite, its labels are not
         integers >= 0, or they fail the class rules of :mod:`nettrainer.data.classes`.
         Negative labels are reported before the classes are counted. The message
         names the file and the counts.
@@ -106,6 +107,7 @@ def check(raw: RawData) -> RawData:
     splits = {name: pair for name in SPLITS if (pair := raw.split(name)) is not None}
     for name, (X, y) in splits.items():
         _check_shapes(X, y, name, raw.where(name), num_features)
+        _check_feature_dtype(X, name, raw.where(name))
         _check_label_dtype(y, name, raw.where(name))
         _check_non_negative(y, name, raw.where(name), partial(raw.position, name))
     labels = {
@@ -140,6 +142,14 @@ def _check_shapes(
         raise DataError(
             f"{where}: X_{name} has {X.shape[1]} features but X_train has {num_features}; "
             "every split must have the same columns"
+        )
+
+
+def _check_feature_dtype(X: np.ndarray, name: str, where: str) -> None:
+    if X.dtype.kind not in REAL_KINDS:
+        raise DataError(
+            f"{where}: X_{name} has dtype {X.dtype}; features must be real numbers (bool, "
+            f"integer or float): convert X_{name} to one of those and save it again"
         )
 
 
