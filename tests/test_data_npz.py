@@ -1,5 +1,7 @@
 """npz data sets: stored splits, class names, object arrays refused, the checks on every set."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from data_fixtures import Spec
@@ -39,6 +41,61 @@ def test_stored_val_split_is_used_instead_of_carving(tmp_path):
     np.testing.assert_array_equal(data.X_train, X)
     np.testing.assert_array_equal(data.X_val, X_val)
     np.testing.assert_array_equal(data.y_val, y_val)
+
+
+def test_test_path_holds_the_test_split(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    X_test, y_test = arrays(np.random.default_rng(1), n=9)
+    np.savez(tmp_path / "test.npz", X_test=X_test.reshape(9, 2, 3), y_test=y_test)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y)
+    data = load(replace(spec, test_path=str(tmp_path / "test.npz")), seed=0, dtype=np.float64)
+    np.testing.assert_array_equal(data.X_test, X_test)
+    np.testing.assert_array_equal(data.y_test, y_test)
+    assert load(spec, seed=0, dtype=np.float64).X_test is None
+
+
+@pytest.mark.parametrize(("test_arrays", "message"), [
+    ({"X_test": np.zeros((2, 6))},
+     "{test}: missing array(s) y_test; a data.test_path npz holds X_test and y_test "
+     "(numpy.savez(path, X_test=..., y_test=...))"),
+    ({"X_train": np.zeros((2, 6)), "y_train": np.zeros(2, int)},
+     "{test}: unknown array(s) X_train, y_train; a data.test_path npz holds only X_test, y_test"),
+    (None, "{test}: no such file (data.test_path)"),
+])
+def test_a_bad_test_path_is_one_line(tmp_path, test_arrays, message):
+    X, y = arrays(np.random.default_rng(0))
+    test = tmp_path / "test.npz"
+    if test_arrays is not None:
+        np.savez(test, **test_arrays)
+    spec = replace(save(tmp_path / "d.npz", X_train=X, y_train=y), test_path=str(test))
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == message.format(test=test)
+
+
+def test_two_test_splits_are_refused(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    np.savez(tmp_path / "test.npz", X_test=X, y_test=y)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X, y_test=y)
+    with pytest.raises(DataError) as error:
+        load(replace(spec, test_path=str(tmp_path / "test.npz")), seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{spec.path} holds X_test, and data.test_path names another test split "
+        f"({tmp_path / 'test.npz'}); remove data.test_path, or X_test and y_test from the data file"
+    )
+
+
+@pytest.mark.parametrize(("name", "has"), [
+    ("spiral", "is generated, without a"), ("mnist", "has its own"),
+])
+def test_test_path_is_refused_where_it_would_be_ignored(tmp_path, name, has):
+    spec = Spec(name=name, path=str(tmp_path), test_path=str(tmp_path / "t.npz"))
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"data.test_path ({tmp_path / 't.npz'}) is read only for npz and csv data, and {name} "
+        f"{has} test split; remove data.test_path"
+    )
 
 
 def test_class_names_and_image_shape_are_kept(tmp_path):

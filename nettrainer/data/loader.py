@@ -42,6 +42,7 @@ SEARCH_PATHS = {
     "mnist": (DATA_ROOT / "mnist",),
     "cifar10": (DATA_ROOT / "cifar-10-batches-bin", DATA_ROOT / "cifar-10-batches-py"),
 }
+TEST_PATH_FORMATS = ("npz", "csv")  # the others have a test split of their own, or none
 GET_IT = {
     "fashion-mnist": "run `nettrainer data fetch fashion-mnist` "
     "(or `apt-get install dataset-fashion-mnist`)",
@@ -127,6 +128,12 @@ def read_raw(spec: "DataConfig", *, seed: int, dtype: np.dtype) -> RawData:
     if spec.name not in READERS:
         raise RegistryError(
             f"unknown data set {spec.name!r} in data.name; choose one of {', '.join(DATASET_NAMES)}"
+        )
+    if spec.test_path is not None and spec.name not in TEST_PATH_FORMATS:
+        has = "has its own" if spec.name in SEARCH_PATHS else "is generated, without a"
+        raise DataError(
+            f"data.test_path ({spec.test_path}) is read only for npz and csv data, and "
+            f"{spec.name} {has} test split; remove data.test_path"
         )
     return check(READERS[spec.name](spec, seed, dtype))
 
@@ -221,12 +228,15 @@ def _cifar(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
 
 
 def _npz(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
-    return read_npz(_required_path(spec))
+    return read_npz(_required_path(spec), _test_file(spec))
 
 
 def _csv(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
-    test_path = None if spec.test_path is None else _existing_file(spec.test_path, "data.test_path")
-    return read_csv(_required_path(spec), test_path, spec.label_column, spec.header, dtype)
+    return read_csv(_required_path(spec), _test_file(spec), spec.label_column, spec.header, dtype)
+
+
+def _test_file(spec: "DataConfig") -> Path | None:
+    return None if spec.test_path is None else _existing_file(spec.test_path, "data.test_path")
 
 
 def _required_path(spec: "DataConfig") -> Path:
