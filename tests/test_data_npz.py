@@ -255,6 +255,39 @@ def test_missing_or_non_npz_file(tmp_path, monkeypatch):
     assert str(info.value) == expected
     with pytest.raises(DataError, match=r": is a folder, not a file \(data\.path\)$"):
         load(Spec(name="npz", path=str(tmp_path)), seed=0, dtype=np.float64)
-    (tmp_path / "text.npz").write_text("not a zip")
-    with pytest.raises(DataError, match=r"text\.npz: cannot read it as an npz file"):
-        load(Spec(name="npz", path=str(tmp_path / "text.npz")), seed=0, dtype=np.float64)
+
+
+NOT_NPZ = "not an npz file (a zip of .npy arrays)"
+SAVEZ = "save the data set with numpy.savez(path, X_train=..., y_train=...)"
+
+
+@pytest.mark.parametrize(("content", "looks"), [
+    (b"x0,x1,label\n0.5,1.5,0\n", "a text file (for a csv file, set data.name: csv)"),
+    (b"", "an empty file"),
+    (b"\x80\x04\x95\x00\x00\x00\x00",
+     r"not a zip archive (it starts with b'\x80\x04\x95\x00\x00\x00')"),
+])
+def test_a_file_that_is_not_a_zip_is_called_so(tmp_path, content, looks):
+    path = tmp_path / "d.npz"
+    path.write_bytes(content)
+    with pytest.raises(DataError) as error:
+        load(Spec(name="npz", path=str(path)), seed=0, dtype=np.float64)
+    assert str(error.value) == f"{path}: {NOT_NPZ}: {looks}; {SAVEZ}"
+
+
+def test_a_broken_zip_is_one_line(tmp_path):
+    path = tmp_path / "d.npz"
+    path.write_bytes(b"PK\x03\x04 and then garbage")
+    with pytest.raises(DataError) as error:
+        load(Spec(name="npz", path=str(path)), seed=0, dtype=np.float64)
+    assert str(error.value).startswith(f"{path}: cannot read it as an npz file (")
+    assert str(error.value).endswith("); save it again with numpy.savez")
+
+
+def test_a_single_npy_array_is_called_so(tmp_path):
+    path = tmp_path / "d.npz"
+    with open(path, "wb") as file:
+        np.save(file, np.zeros(3))
+    with pytest.raises(DataError) as error:
+        load(Spec(name="npz", path=str(path)), seed=0, dtype=np.float64)
+    assert str(error.value) == f"{path}: {NOT_NPZ}: a single .npy array, not named arrays; {SAVEZ}"

@@ -19,6 +19,9 @@ from nettrainer.errors import DataError
 NPZ_KEYS = ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test", "class_names")
 TEST_KEYS = ("X_test", "y_test")
 PAIRS = (("X_val", "y_val"), TEST_KEYS)
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first entry, or an empty zip
+NPY_MAGIC = b"\x93NUMPY"
+TEXT_BYTES = frozenset(range(32, 127)) | frozenset(b"\t\n\r")
 
 
 def read_npz(path: Path, test_path: Path | None = None) -> RawData:
@@ -101,21 +104,39 @@ def _check_pairs(arrays: dict[str, np.ndarray], path: Path) -> None:
 
 
 def _load_arrays(path: Path) -> dict[str, np.ndarray]:
+    _check_magic(path)
     try:
         npz = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DataError(
-            f"{path}: cannot read it as an npz file ({reason}); check data.path "
-            "(save data sets with numpy.savez)"
+            f"{path}: cannot read it as an npz file ({reason}); save it again with numpy.savez"
         ) from None
-    if not isinstance(npz, np.lib.npyio.NpzFile):
-        raise DataError(
-            f"{path}: holds a single array, not named arrays; save the data set with "
-            "numpy.savez(path, X_train=..., y_train=...)"
-        )
     with npz:
         return {key: _read_array(npz, key, path) for key in npz.files}
+
+
+def _check_magic(path: Path) -> None:
+    """Refuse a file that is not a zip archive, saying what it looks like instead."""
+    try:
+        with open(path, "rb") as file:
+            start = file.read(len(NPY_MAGIC))
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the file ({exc.strerror}); check the path") from None
+    if start.startswith(ZIP_MAGICS):
+        return
+    if start == NPY_MAGIC:
+        looks = "a single .npy array, not named arrays"
+    elif not start:
+        looks = "an empty file"
+    elif all(byte in TEXT_BYTES for byte in start):
+        looks = "a text file (for a csv file, set data.name: csv)"
+    else:
+        looks = f"not a zip archive (it starts with {start!r})"
+    raise DataError(
+        f"{path}: not an npz file (a zip of .npy arrays): {looks}; save the data set with "
+        "numpy.savez(path, X_train=..., y_train=...)"
+    )
 
 
 def _read_array(npz: np.lib.npyio.NpzFile, key: str, path: Path) -> np.ndarray:
