@@ -16,7 +16,13 @@ from nettrainer.data.cifar import find_cifar_dir, read_cifar_dir
 from nettrainer.data.classes import check_two_classes
 from nettrainer.data.csvfile import read_csv
 from nettrainer.data.dataset import Dataset
-from nettrainer.data.idx import FASHION_MNIST_CLASSES, MNIST_CLASSES, is_idx_dir, read_idx_dir
+from nettrainer.data.idx import (
+    FASHION_MNIST_CLASSES,
+    MNIST_CLASSES,
+    identify,
+    is_idx_dir,
+    read_idx_dir,
+)
 from nettrainer.data.npz import read_npz
 from nettrainer.data.preprocess import apply_preprocess, check_state, fit_preprocess
 from nettrainer.data.raw import RawData, check
@@ -220,6 +226,12 @@ def _generated(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
 def _idx(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
     names = FASHION_MNIST_CLASSES if spec.name == "fashion-mnist" else MNIST_CLASSES
     folder = locate(spec.name, spec.path, lambda d: d if is_idx_dir(d) else None)
+    family = identify(folder)
+    if family not in (None, spec.name):
+        raise DataError(
+            f"{folder}: holds {family} (its training labels have the checksum pinned for "
+            f"{family}), not {spec.name}; set data.name to {family}"
+        )
     return read_idx_dir(folder, names, spec.name)
 
 
