@@ -1,18 +1,22 @@
 """IDX files (MNIST, Fashion-MNIST): gzip and raw, corrupt variants, and where they are found."""
 
 import gzip
+import hashlib
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from data_fixtures import Spec, idx_bytes, write_idx_dataset
 
-from nettrainer.data import load
+from nettrainer.data import info, load
 from nettrainer.data.idx import (
     FASHION_MNIST_CLASSES,
     IMAGES_MAGIC,
     LABELS_MAGIC,
+    MNIST_CLASSES,
     read_idx,
 )
+from nettrainer.data.sources import SOURCES
 from nettrainer.errors import DataError
 
 
@@ -150,3 +154,51 @@ def test_label_out_of_range_names_the_labels_file_and_counts(tmp_path, rng):
         load(Spec(name="mnist", path=str(tmp_path)), seed=0, dtype=np.float32)
     assert str(error.value).startswith(f"{tmp_path / 'train-labels-idx1-ubyte'}: 2 of 60 y_train")
     assert "outside [0, 10) (first: 10 at row 5)" in str(error.value)
+
+
+def test_info_on_a_folder_does_not_go_by_its_name(tmp_path, rng):
+    """Random IDX files match no pinned checksum: plain idx, classes numbered, whatever the name."""
+    write_idx_dataset(tmp_path / "fashion", rng, n_train=30, n_test=10)
+    report = info(str(tmp_path / "fashion"))
+    assert (report.name, report.format) == ("idx", "idx")
+    assert report.class_names == tuple(str(c) for c in range(10))
+
+
+def test_info_names_mnist_by_the_pinned_checksum_of_its_labels(tmp_path, rng, monkeypatch):
+    write_idx_dataset(tmp_path / "fashion", rng, n_train=30, n_test=10)
+    labels = (tmp_path / "fashion" / "train-labels-idx1-ubyte.gz").read_bytes()
+    pin_mnist_labels(monkeypatch, hashlib.md5(labels).hexdigest())
+    report = info(str(tmp_path / "fashion"))
+    assert (report.name, report.format) == ("mnist", "idx")
+    assert report.class_names == MNIST_CLASSES
+
+
+def test_loading_mnist_as_fashion_mnist_is_refused(tmp_path, rng, monkeypatch):
+    write_idx_dataset(tmp_path, rng, n_train=30, n_test=10)
+    labels = (tmp_path / "train-labels-idx1-ubyte.gz").read_bytes()
+    pin_mnist_labels(monkeypatch, hashlib.md5(labels).hexdigest())
+    with pytest.raises(DataError) as error:
+        load(Spec(name="fashion-mnist", path=str(tmp_path)), seed=0, dtype=np.float32)
+    assert str(error.value) == (
+        f"{tmp_path}: holds mnist (its training labels have the checksum pinned for mnist), "
+        "not fashion-mnist; set data.name to mnist"
+    )
+
+
+def test_an_unknown_folder_missing_files_suggests_no_fetch(tmp_path, rng):
+    write_idx_dataset(tmp_path, rng, n_train=30, n_test=10)
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(DataError) as error:
+        info(str(tmp_path))
+    assert str(error.value) == (
+        f"{tmp_path}: missing t10k-labels-idx1-ubyte[.gz]; put them in the folder with the others"
+    )
+
+
+def pin_mnist_labels(monkeypatch, md5):
+    """Make ``md5`` the pinned checksum of MNIST's training labels."""
+    files = tuple(
+        replace(remote, digest=md5) if remote.filename == "train-labels-idx1-ubyte.gz" else remote
+        for remote in SOURCES["mnist"].files
+    )
+    monkeypatch.setitem(SOURCES, "mnist", replace(SOURCES["mnist"], files=files))

@@ -1,5 +1,7 @@
 """npz data sets: stored splits, class names, object arrays refused, the checks on every set."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from data_fixtures import Spec
@@ -39,6 +41,61 @@ def test_stored_val_split_is_used_instead_of_carving(tmp_path):
     np.testing.assert_array_equal(data.X_train, X)
     np.testing.assert_array_equal(data.X_val, X_val)
     np.testing.assert_array_equal(data.y_val, y_val)
+
+
+def test_test_path_holds_the_test_split(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    X_test, y_test = arrays(np.random.default_rng(1), n=9)
+    np.savez(tmp_path / "test.npz", X_test=X_test.reshape(9, 2, 3), y_test=y_test)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y)
+    data = load(replace(spec, test_path=str(tmp_path / "test.npz")), seed=0, dtype=np.float64)
+    np.testing.assert_array_equal(data.X_test, X_test)
+    np.testing.assert_array_equal(data.y_test, y_test)
+    assert load(spec, seed=0, dtype=np.float64).X_test is None
+
+
+@pytest.mark.parametrize(("test_arrays", "message"), [
+    ({"X_test": np.zeros((2, 6))},
+     "{test}: missing array(s) y_test; a data.test_path npz holds X_test and y_test "
+     "(numpy.savez(path, X_test=..., y_test=...))"),
+    ({"X_train": np.zeros((2, 6)), "y_train": np.zeros(2, int)},
+     "{test}: unknown array(s) X_train, y_train; a data.test_path npz holds only X_test, y_test"),
+    (None, "{test}: no such file (data.test_path)"),
+])
+def test_a_bad_test_path_is_one_line(tmp_path, test_arrays, message):
+    X, y = arrays(np.random.default_rng(0))
+    test = tmp_path / "test.npz"
+    if test_arrays is not None:
+        np.savez(test, **test_arrays)
+    spec = replace(save(tmp_path / "d.npz", X_train=X, y_train=y), test_path=str(test))
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == message.format(test=test)
+
+
+def test_two_test_splits_are_refused(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    np.savez(tmp_path / "test.npz", X_test=X, y_test=y)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X, y_test=y)
+    with pytest.raises(DataError) as error:
+        load(replace(spec, test_path=str(tmp_path / "test.npz")), seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{spec.path} holds X_test, and data.test_path names another test split "
+        f"({tmp_path / 'test.npz'}); remove data.test_path, or X_test and y_test from the data file"
+    )
+
+
+@pytest.mark.parametrize(("name", "has"), [
+    ("spiral", "is generated, without a"), ("mnist", "has its own"),
+])
+def test_test_path_is_refused_where_it_would_be_ignored(tmp_path, name, has):
+    spec = Spec(name=name, path=str(tmp_path), test_path=str(tmp_path / "t.npz"))
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"data.test_path ({tmp_path / 't.npz'}) is read only for npz and csv data, and {name} "
+        f"{has} test split; remove data.test_path"
+    )
 
 
 def test_class_names_and_image_shape_are_kept(tmp_path):
@@ -141,6 +198,26 @@ def test_float_labels_are_refused(tmp_path):
         load(spec, seed=0, dtype=np.float64)
 
 
+@pytest.mark.parametrize("dtype", ["complex128", "<U4", "datetime64[s]"])
+def test_features_that_are_not_real_numbers_are_refused(tmp_path, dtype):
+    X, y = arrays(np.random.default_rng(0))
+    X_test = X[:5].astype(dtype)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X_test, y_test=y[:5])
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{spec.path}: X_test has dtype {X_test.dtype}; features must be real numbers (bool, "
+        "integer or float): convert X_test to one of those and save it again"
+    )
+
+
+def test_bool_features_are_numbers(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X > 0, y_train=y)
+    data = load(spec, seed=0, dtype=np.float32, preprocess_state={})
+    assert set(np.unique(data.X_train)) == {0.0, 1.0}
+
+
 def test_row_counts_must_agree(tmp_path):
     X, y = arrays(np.random.default_rng(0))
     spec = save(tmp_path / "d.npz", X_train=X, y_train=y[:-1])
@@ -178,6 +255,39 @@ def test_missing_or_non_npz_file(tmp_path, monkeypatch):
     assert str(info.value) == expected
     with pytest.raises(DataError, match=r": is a folder, not a file \(data\.path\)$"):
         load(Spec(name="npz", path=str(tmp_path)), seed=0, dtype=np.float64)
-    (tmp_path / "text.npz").write_text("not a zip")
-    with pytest.raises(DataError, match=r"text\.npz: cannot read it as an npz file"):
-        load(Spec(name="npz", path=str(tmp_path / "text.npz")), seed=0, dtype=np.float64)
+
+
+NOT_NPZ = "not an npz file (a zip of .npy arrays)"
+SAVEZ = "save the data set with numpy.savez(path, X_train=..., y_train=...)"
+
+
+@pytest.mark.parametrize(("content", "looks"), [
+    (b"x0,x1,label\n0.5,1.5,0\n", "a text file (for a csv file, set data.name: csv)"),
+    (b"", "an empty file"),
+    (b"\x80\x04\x95\x00\x00\x00\x00",
+     r"not a zip archive (it starts with b'\x80\x04\x95\x00\x00\x00')"),
+])
+def test_a_file_that_is_not_a_zip_is_called_so(tmp_path, content, looks):
+    path = tmp_path / "d.npz"
+    path.write_bytes(content)
+    with pytest.raises(DataError) as error:
+        load(Spec(name="npz", path=str(path)), seed=0, dtype=np.float64)
+    assert str(error.value) == f"{path}: {NOT_NPZ}: {looks}; {SAVEZ}"
+
+
+def test_a_broken_zip_is_one_line(tmp_path):
+    path = tmp_path / "d.npz"
+    path.write_bytes(b"PK\x03\x04 and then garbage")
+    with pytest.raises(DataError) as error:
+        load(Spec(name="npz", path=str(path)), seed=0, dtype=np.float64)
+    assert str(error.value).startswith(f"{path}: cannot read it as an npz file (")
+    assert str(error.value).endswith("); save it again with numpy.savez")
+
+
+def test_a_single_npy_array_is_called_so(tmp_path):
+    path = tmp_path / "d.npz"
+    with open(path, "wb") as file:
+        np.save(file, np.zeros(3))
+    with pytest.raises(DataError) as error:
+        load(Spec(name="npz", path=str(path)), seed=0, dtype=np.float64)
+    assert str(error.value) == f"{path}: {NOT_NPZ}: a single .npy array, not named arrays; {SAVEZ}"

@@ -12,6 +12,7 @@ from nettrainer.data import info, load
 from nettrainer.data.fetch import verify
 from nettrainer.data.idx import FASHION_MNIST_CLASSES
 from nettrainer.data.sources import SOURCES
+from nettrainer.errors import DataError
 
 FASHION = Path("/usr/share/datasets/fashion-mnist")
 
@@ -69,3 +70,19 @@ def test_load_in_float32_scaled_with_the_cs231n_split(tmp_path, monkeypatch):
     assert data.X_train.min() == 0.0 and data.X_train.max() == 1.0
     assert np.bincount(np.concatenate([data.y_train, data.y_val])).tolist() == [6000] * 10
     assert np.bincount(data.y_test).tolist() == [1000] * 10
+
+
+def test_info_on_a_copy_names_it_by_checksum_not_folder_name(tmp_path):
+    """Reviewed: Fashion-MNIST files in a folder called raw were reported as digits."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
+        (folder / name).symlink_to(FASHION / name)
+    with pytest.raises(DataError) as error:
+        info(str(folder))
+    assert str(error.value).endswith("run `nettrainer data fetch fashion-mnist` or set data.path "
+                                     "to the folder holding them")
+    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        (folder / name).symlink_to(FASHION / name)
+    report = info(str(folder))
+    assert (report.name, report.class_names) == ("fashion-mnist", FASHION_MNIST_CLASSES)

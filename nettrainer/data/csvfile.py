@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nettrainer.data.raw import RawData, default_class_names
+from nettrainer.data.raw import RawData
 from nettrainer.errors import DataError
 
 DELIMITER = ","
@@ -52,7 +52,7 @@ def read_csv(
     -------
     RawData
         Features of shape (N, D) in ``dtype`` (a view when the label is the first
-        or last column), int64 labels, class names ``"0"`` .. ``"C-1"``.
+        or last column), int64 labels, no class names (``check`` numbers them).
 
     Raises
     ------
@@ -73,7 +73,7 @@ def read_csv(
         y_train=y_train,
         X_test=X_test,
         y_test=y_test,
-        class_names=default_class_names(y_train, y_test),
+        class_names=None,
         source=str(path),
         files=files,
         row_lines=row_lines,

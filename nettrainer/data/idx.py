@@ -7,6 +7,7 @@ themselves. Gzip is detected from the file's first bytes, not its name.
 """
 
 import gzip
+import hashlib
 import math
 import zlib
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from nettrainer.data.raw import RawData
+from nettrainer.data.sources import SOURCES
 from nettrainer.errors import DataError
 
 LABELS_MAGIC = 0x00000801
@@ -37,6 +39,7 @@ FASHION_MNIST_CLASSES = (
 )
 MNIST_CLASSES = tuple(str(digit) for digit in range(10))
 REFETCH = "replace it with an intact copy (nettrainer data fetch)"
+FAMILY = ("fashion-mnist", "mnist")  # the data sets in IDX files, told apart by checksum
 
 
 def read_idx(path: Path, magic: int) -> np.ndarray:
@@ -60,7 +63,7 @@ def read_idx(path: Path, magic: int) -> np.ndarray:
         If the file cannot be read, is not valid gzip, has the wrong magic number,
         or holds fewer or more bytes than its header promises.
     """
-    data = _read_bytes(path)
+    data = _decompressed(_read_file(path), path)
     kind = "labels" if magic == LABELS_MAGIC else "images"
     if data[:4] != magic.to_bytes(4, "big"):
         found = f"magic 0x{data[:4].hex()}" if data else "an empty file"
@@ -97,17 +100,56 @@ def is_idx_dir(directory: Path) -> bool:
     return find_idx_file(directory, SPLIT_FILES["train"][0]) is not None
 
 
-def read_idx_dir(directory: Path, class_names: tuple[str, ...], name: str) -> RawData:
+def identify(directory: Path) -> str | None:
+    """Name the data set whose files are in ``directory`` by its training labels' pinned checksum.
+
+    The IDX format cannot tell MNIST from Fashion-MNIST; the checksums that
+    ``nettrainer data fetch`` pins can: Fashion-MNIST's is of the decompressed
+    labels (any copy matches), MNIST's of the ``.gz`` file as published.
+
+    Parameters
+    ----------
+    directory : Path
+        A folder of IDX files.
+
+    Returns
+    -------
+    str or None
+        ``"fashion-mnist"`` or ``"mnist"``; None when the training labels are
+        missing or match neither (e.g. an uncompressed MNIST, or other data).
+
+    Raises
+    ------
+    DataError
+        If the training labels cannot be read or are corrupt gzip.
+    """
+    path = find_idx_file(directory, SPLIT_FILES["train"][1])
+    if path is None:
+        return None
+    stored = _read_file(path)
+    payload = _decompressed(stored, path)
+    filename = f"{SPLIT_FILES['train'][1]}.gz"
+    for name in FAMILY:
+        remote = next(r for r in SOURCES[name].files if r.filename == filename)
+        data = payload if remote.of_payload else stored
+        if hashlib.new(remote.algorithm, data, usedforsecurity=False).hexdigest() == remote.digest:
+            return name
+    return None
+
+
+def read_idx_dir(directory: Path, class_names: tuple[str, ...] | None, name: str) -> RawData:
     """Read the train and test splits of an MNIST-family data set from ``directory``.
 
     Parameters
     ----------
     directory : Path
         Holds the four files of :data:`SPLIT_FILES`, each raw or ``.gz``.
-    class_names : tuple of str
-        The data set's class names, C of them.
+    class_names : tuple of str or None
+        The data set's class names, C of them; None to number them (data not
+        known to be MNIST or Fashion-MNIST).
     name : str
-        The data set's name (``"mnist"``, ``"fashion-mnist"``), for messages.
+        The data set's name (``"mnist"``, ``"fashion-mnist"``, or ``"idx"`` when
+        not known), for messages.
 
     Returns
     -------
@@ -130,10 +172,12 @@ def read_idx_dir(directory: Path, class_names: tuple[str, ...], name: str) -> Ra
         if path is None
     ]
     if missing:
-        raise DataError(
-            f"{directory}: missing {', '.join(s + '[.gz]' for s in missing)}; "
+        fix = (
             f"run `nettrainer data fetch {name}` or set data.path to the folder holding them"
+            if name in FAMILY
+            else "put them in the folder with the others"
         )
+        raise DataError(f"{directory}: missing {', '.join(s + '[.gz]' for s in missing)}; {fix}")
     (X_train, y_train), (X_test, y_test) = (_read_pair(*paths[s]) for s in SPLIT_FILES)
     return RawData(
         X_train=X_train.reshape(X_train.shape[0], -1),
@@ -158,12 +202,16 @@ def _read_pair(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.nda
     return images, labels
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_file(path: Path) -> bytes:
     try:
         with open(path, "rb") as file:
-            data = file.read()
+            return file.read()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the file ({exc.strerror}); check the path") from None
+
+
+def _decompressed(data: bytes, path: Path) -> bytes:
+    try:
         return gzip.decompress(data) if data[:2] == GZIP_MAGIC else data
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise DataError(f"{path}: corrupt gzip data ({exc}); {REFETCH}") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read the file ({exc.strerror}); check the path") from None

@@ -13,9 +13,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nettrainer.data.cifar import find_cifar_dir, read_cifar_dir
+from nettrainer.data.classes import check_two_classes
 from nettrainer.data.csvfile import read_csv
 from nettrainer.data.dataset import Dataset
-from nettrainer.data.idx import FASHION_MNIST_CLASSES, MNIST_CLASSES, is_idx_dir, read_idx_dir
+from nettrainer.data.idx import (
+    FASHION_MNIST_CLASSES,
+    MNIST_CLASSES,
+    identify,
+    is_idx_dir,
+    read_idx_dir,
+)
 from nettrainer.data.npz import read_npz
 from nettrainer.data.preprocess import apply_preprocess, check_state, fit_preprocess
 from nettrainer.data.raw import RawData, check
@@ -41,6 +48,7 @@ SEARCH_PATHS = {
     "mnist": (DATA_ROOT / "mnist",),
     "cifar10": (DATA_ROOT / "cifar-10-batches-bin", DATA_ROOT / "cifar-10-batches-py"),
 }
+TEST_PATH_FORMATS = ("npz", "csv")  # the others have a test split of their own, or none
 GET_IT = {
     "fashion-mnist": "run `nettrainer data fetch fashion-mnist` "
     "(or `apt-get install dataset-fashion-mnist`)",
@@ -127,9 +135,13 @@ def read_raw(spec: "DataConfig", *, seed: int, dtype: np.dtype) -> RawData:
         raise RegistryError(
             f"unknown data set {spec.name!r} in data.name; choose one of {', '.join(DATASET_NAMES)}"
         )
-    raw = READERS[spec.name](spec, seed, dtype)
-    check(raw)
-    return raw
+    if spec.test_path is not None and spec.name not in TEST_PATH_FORMATS:
+        has = "has its own" if spec.name in SEARCH_PATHS else "is generated, without a"
+        raise DataError(
+            f"data.test_path ({spec.test_path}) is read only for npz and csv data, and "
+            f"{spec.name} {has} test split; remove data.test_path"
+        )
+    return check(READERS[spec.name](spec, seed, dtype))
 
 
 def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) -> Path:
@@ -180,13 +192,20 @@ def _split_and_convert(
     num_val = 0 if stored_val else val_count(val_size, num_rows, raw.where("train"))
     rng = np.random.default_rng(seed)
     train_rows, val_rows = split_indices(num_rows, num_val, max_train, rng)
+    y_train = gather_labels(raw.y_train, train_rows)
+    if max_train is not None and max_train < num_rows - num_val:
+        fix = f": raise data.max_train (now {max_train})"
+    else:
+        fix = f": lower data.val_size (now {val_size!r})"
+    which = f"{raw.where('train')}: the {y_train.size} example(s) left for training"
+    check_two_classes(np.unique(y_train), which, fix)
     if stored_val:
         X_val, y_val = gather(raw.X_val, None, dtype), gather_labels(raw.y_val, None)
     else:
         X_val, y_val = gather(raw.X_train, val_rows, dtype), gather_labels(raw.y_train, val_rows)
     return Dataset(
         X_train=gather(raw.X_train, train_rows, dtype),
-        y_train=gather_labels(raw.y_train, train_rows),
+        y_train=y_train,
         X_val=X_val,
         y_val=y_val,
         X_test=None if raw.X_test is None else gather(raw.X_test, None, dtype),
@@ -207,6 +226,12 @@ def _generated(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
 def _idx(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
     names = FASHION_MNIST_CLASSES if spec.name == "fashion-mnist" else MNIST_CLASSES
     folder = locate(spec.name, spec.path, lambda d: d if is_idx_dir(d) else None)
+    family = identify(folder)
+    if family not in (None, spec.name):
+        raise DataError(
+            f"{folder}: holds {family} (its training labels have the checksum pinned for "
+            f"{family}), not {spec.name}; set data.name to {family}"
+        )
     return read_idx_dir(folder, names, spec.name)
 
 
@@ -215,12 +240,15 @@ def _cifar(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
 
 
 def _npz(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
-    return read_npz(_required_path(spec))
+    return read_npz(_required_path(spec), _test_file(spec))
 
 
 def _csv(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
-    test_path = None if spec.test_path is None else _existing_file(spec.test_path, "data.test_path")
-    return read_csv(_required_path(spec), test_path, spec.label_column, spec.header, dtype)
+    return read_csv(_required_path(spec), _test_file(spec), spec.label_column, spec.header, dtype)
+
+
+def _test_file(spec: "DataConfig") -> Path | None:
+    return None if spec.test_path is None else _existing_file(spec.test_path, "data.test_path")
 
 
 def _required_path(spec: "DataConfig") -> Path:

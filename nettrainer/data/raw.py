@@ -4,20 +4,24 @@ Every reader (IDX, CIFAR-10, npz, csv, the generators) returns a :class:`RawData
 whose arrays keep their stored dtype (``uint8`` pixels stay ``uint8``), so that
 :func:`nettrainer.data.loader.load` converts them once, straight into the
 training dtype. :func:`check` enforces what every data set must satisfy: one
-integer label per row in ``[0, C)``, finite features, the same number of
-features in every split, and at least two classes in the training split.
+integer label per row in ``[0, C)``, real and finite features, the same number
+of features in every split, and the class rules of
+:mod:`nettrainer.data.classes` (no class without an example unless the data set
+names its classes, no val or test class that training lacks, two classes or more).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
 
+from nettrainer.data.classes import resolve_classes
 from nettrainer.data.split import row_chunks
 from nettrainer.errors import DataError
 
 SPLITS = ("train", "val", "test")
+REAL_KINDS = "biuf"  # numpy dtype kinds of features: bool, signed, unsigned, float
 
 
 @dataclass
@@ -30,8 +34,9 @@ class RawData:
         Features in their stored dtype (e.g. ``uint8`` pixels); may be a read-only view.
     y_train : ndarray of shape (N_train,)
         Labels in their stored integer dtype.
-    class_names : tuple of str
-        One name per class, C of them.
+    class_names : tuple of str or None
+        One name per class, C of them; None when the data set names none, for
+        :func:`check` to number them.
     source : str
         Where the data set was found (a directory or file), for messages.
     files : dict of str to str
@@ -50,7 +55,7 @@ class RawData:
 
     X_train: np.ndarray
     y_train: np.ndarray
-    class_names: tuple[str, ...]
+    class_names: tuple[str, ...] | None
     source: str
     files: dict[str, str] = field(default_factory=dict)
     X_val: np.ndarray | None = None
@@ -75,25 +80,7 @@ class RawData:
         return f"at row {row}" if line is None else f"at line {line}"
 
 
-def default_class_names(*labels: np.ndarray | None) -> tuple[str, ...]:
-    """Name classes ``"0"`` .. ``"C-1"`` with C one more than the largest integer label.
-
-    Parameters
-    ----------
-    *labels : ndarray of shape (N,) or None
-        Label arrays of the splits; None and non-integer arrays are skipped
-        (:func:`check` reports the latter).
-
-    Returns
-    -------
-    tuple of str
-        ``("0", "1", ..., str(C - 1))``; empty when there are no integer labels.
-    """
-    tops = [int(y.max()) for y in labels if y is not None and y.size and _is_integer(y)]
-    return tuple(str(c) for c in range(max(tops, default=-1) + 1))
-
-
-def check(raw: RawData) -> None:
+def check(raw: RawData) -> RawData:
     """Check every split of ``raw``; raise on the first violation.
 
     Parameters
@@ -101,34 +88,35 @@ def check(raw: RawData) -> None:
     raw : RawData
         The data set as read.
 
+    Returns
+    -------
+    RawData
+        ``raw`` with its class names: as stored, or numbered (see
+        :mod:`nettrainer.data.classes`).
+
     Raises
     ------
     DataError
         If a split's rows disagree between X and y, its features differ in number
-        from train's or are not finite, its labels are not integers in ``[0, C)``,
-        or the training split has fewer than two classes. Negative labels are
-        reported before the number of classes, which is inferred from the largest
-        label when the data set names none. The message names the file and the counts.
+        from train's, are not real numbers or not finite, its labels are not
+        integers >= 0, or they fail the class rules of :mod:`nettrainer.data.classes`.
+        Negative labels are reported before the classes are counted. The message
+        names the file and the counts.
     """
     num_features = raw.X_train.shape[1] if raw.X_train.ndim == 2 else None
-    for name in SPLITS:
-        pair = raw.split(name)
-        if pair is not None:
-            _check_shapes(*pair, name, raw.where(name), num_features)
-            _check_label_dtype(pair[1], name, raw.where(name))
-            _check_non_negative(pair[1], name, raw.where(name), partial(raw.position, name))
-    if len(raw.class_names) < 2:
-        raise DataError(
-            f"{raw.source}: {len(raw.class_names)} class(es) found; "
-            "a classifier needs at least two classes"
-        )
-    for name in SPLITS:
-        pair = raw.split(name)
-        if pair is not None:
-            at = partial(raw.position, name)
-            _check_label_range(pair[1], name, raw.where(name), at, len(raw.class_names))
-            _check_finite(pair[0], name, raw.where(name), at)
-    _check_two_classes(raw.y_train, raw.where("train"))
+    splits = {name: pair for name in SPLITS if (pair := raw.split(name)) is not None}
+    for name, (X, y) in splits.items():
+        _check_shapes(X, y, name, raw.where(name), num_features)
+        _check_feature_dtype(X, name, raw.where(name))
+        _check_label_dtype(y, name, raw.where(name))
+        _check_non_negative(y, name, raw.where(name), partial(raw.position, name))
+    labels = {
+        name: (y, raw.where(name), partial(raw.position, name)) for name, (_, y) in splits.items()
+    }
+    names = resolve_classes(labels, raw.class_names)
+    for name, (X, _) in splits.items():
+        _check_finite(X, name, raw.where(name), partial(raw.position, name))
+    return replace(raw, class_names=names)
 
 
 def _is_integer(y: np.ndarray) -> bool:
@@ -157,6 +145,14 @@ def _check_shapes(
         )
 
 
+def _check_feature_dtype(X: np.ndarray, name: str, where: str) -> None:
+    if X.dtype.kind not in REAL_KINDS:
+        raise DataError(
+            f"{where}: X_{name} has dtype {X.dtype}; features must be real numbers (bool, "
+            f"integer or float): convert X_{name} to one of those and save it again"
+        )
+
+
 def _check_label_dtype(y: np.ndarray, name: str, where: str) -> None:
     if not _is_integer(y):
         raise DataError(
@@ -174,18 +170,6 @@ def _check_non_negative(y: np.ndarray, name: str, where: str, at: Callable[[int]
         )
 
 
-def _check_label_range(
-    y: np.ndarray, name: str, where: str, at: Callable[[int], str], num_classes: int
-) -> None:
-    bad = y >= num_classes  # (N,); negative labels were refused before
-    if bad.any():
-        first = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            f"{where}: {int(bad.sum())} of {y.size} y_{name} labels are outside [0, {num_classes}) "
-            f"(first: {y[first]} {at(first)}); labels must be class indices 0..{num_classes - 1}"
-        )
-
-
 def _check_finite(X: np.ndarray, name: str, where: str, at: Callable[[int], str]) -> None:
     if not np.issubdtype(X.dtype, np.inexact):
         return
@@ -200,13 +184,4 @@ def _check_finite(X: np.ndarray, name: str, where: str, at: Callable[[int], str]
         raise DataError(
             f"{where}: {bad} of {X.shape[0]} X_{name} rows contain NaN or infinite values "
             f"(first {at(first)}); fill or drop them before training"
-        )
-
-
-def _check_two_classes(y: np.ndarray, where: str) -> None:
-    present = np.unique(y)
-    if present.size < 2:
-        raise DataError(
-            f"{where}: the {y.size} training labels contain only {present.size} class "
-            f"({', '.join(map(str, present))}); a classifier needs at least two classes"
         )

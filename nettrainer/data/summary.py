@@ -1,14 +1,16 @@
 """``info(name_or_path)``: where a data set is, its splits' shapes, dtype and class counts."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from nettrainer.data.cifar import cifar_format, find_cifar_dir
-from nettrainer.data.idx import is_idx_dir
+from nettrainer.data.idx import identify, is_idx_dir, read_idx_dir
 from nettrainer.data.loader import DATASET_NAMES, read_raw
-from nettrainer.data.raw import SPLITS, RawData
+from nettrainer.data.raw import SPLITS, RawData, check
 from nettrainer.errors import DataError
 
 FORMATS = {"npz": "npz", "csv": "csv", "spiral": "generated", "blobs": "generated"}
@@ -84,7 +86,8 @@ def info(name_or_path: str, path: str | None = None) -> DataInfo:
     name_or_path : str
         One of :data:`~nettrainer.data.loader.DATASET_NAMES`, or a file (``.npz``,
         ``.csv``) or folder (IDX files, CIFAR-10 batches). A folder of IDX files is
-        taken for Fashion-MNIST when its name contains "fashion", else for MNIST.
+        named by :func:`~nettrainer.data.idx.identify` (the pinned checksums of
+        Fashion-MNIST and MNIST), else reported as ``"idx"`` with numbered classes.
     path : str, optional
         With a name: where to look, like ``data.path`` (required for npz and csv).
 
@@ -99,33 +102,39 @@ def info(name_or_path: str, path: str | None = None) -> DataInfo:
         If the data set cannot be found, read, or fails the checks every data set passes.
     """
     if name_or_path in DATASET_NAMES:
-        spec = _Spec(name=name_or_path, path=path)
-        raw = read_raw(spec, seed=0, dtype=np.dtype(np.float64))
-        return _describe(spec.name, _format(spec.name, raw), raw)
+        raw = _reader(name_or_path, path)()
+        return _describe(name_or_path, _format(name_or_path, raw), raw)
     if path is not None:
         raise DataError(
             f"--path is for data set names; {name_or_path!r} is not one of "
             f"{', '.join(DATASET_NAMES)} (to describe a file, pass only the file)"
         )
-    name, fmt, spec = _guess(Path(name_or_path))
-    raw = read_raw(spec, seed=0, dtype=np.dtype(np.float64))
-    return _describe(name, fmt or _format(spec.name, raw), raw)
+    name, fmt, read = _guess(Path(name_or_path))
+    return _describe(name, fmt, read())
 
 
-def _guess(target: Path) -> tuple[str, str | None, _Spec]:
-    if target.is_dir() and find_cifar_dir(target) is not None:
-        return "cifar10", None, _Spec(name="cifar10", path=str(target))
+def _guess(target: Path) -> tuple[str, str, Callable[[], RawData]]:
+    """Name the data set at ``target``, its format, and how to read and check it."""
+    if target.is_dir() and (folder := find_cifar_dir(target)) is not None:
+        return "cifar10", f"cifar10 {cifar_format(folder)}", _reader("cifar10", target)
     if target.is_dir() and is_idx_dir(target):
-        family = "fashion-mnist" if "fashion" in target.resolve().name.lower() else "mnist"
-        return family, "idx", _Spec(name=family, path=str(target))
+        family = identify(target)
+        if family is None:
+            return "idx", "idx", lambda: check(read_idx_dir(target, None, "idx"))
+        return family, "idx", _reader(family, target)
     if target.is_file() and target.suffix.lower() in SUFFIXES:
         fmt = SUFFIXES[target.suffix.lower()]
-        return fmt, fmt, _Spec(name=fmt, path=str(target))
+        return fmt, fmt, _reader(fmt, target)
     what = "is not" if target.exists() else "no such file or folder, and not"
     raise DataError(
         f"{target}: {what} a data set name ({', '.join(DATASET_NAMES)}), a .npz or .csv file, "
         "or a folder of IDX files or CIFAR-10 batches"
     )
+
+
+def _reader(name: str, path: Path | str | None) -> Callable[[], RawData]:
+    spec = _Spec(name=name, path=None if path is None else str(path))
+    return partial(read_raw, spec, seed=0, dtype=np.dtype(np.float64))
 
 
 def _format(name: str, raw: RawData) -> str:
