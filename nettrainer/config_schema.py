@@ -31,12 +31,12 @@ class DataConfig:
     name: str = "spiral"  # spiral, blobs, fashion-mnist, mnist, cifar10, npz, csv
     path: str | None = None  # file or folder of the data; null: the format's default
     val_size: float | int = 0.1  # validation carved from train: fraction in (0, 1) or a count
-    test_path: str | None = None  # separate test file (npz, csv); null: none or built in
+    test_path: str | None = None  # test file: npz (X_test, y_test) or csv; null: none/built in
     label_column: int | str = -1  # csv: index or header name of the label column
     header: bool | None = None  # csv: first row is a header; null: detect
     points_per_class: int = 100  # spiral, blobs: points per class
     num_classes: int = 3  # spiral, blobs: number of classes
-    max_train: int | None = None  # keep only the first max_train training samples; null: all
+    max_train: int | None = None  # keep max_train random training samples (after val); null: all
     preprocess: PreprocessConfig = dataclasses.field(default_factory=PreprocessConfig)
 
 
