@@ -16,10 +16,10 @@ import numpy as np
 from nettrainer import __version__, config, evaluation, experiment, reports, runs, usercode
 from nettrainer.cli_data import data
 from nettrainer.errors import ConfigError, NettrainerError
+from nettrainer.exit_codes import EXIT_GRADCHECK_FAILED, EXIT_INTERRUPTED
 from nettrainer.gradcheck import check_layers, check_model
 from nettrainer.progress import Progress, interrupt_handler
 
-EXIT_GRADCHECK_FAILED, EXIT_INTERRUPTED = 1, 130
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
 
 
