@@ -1,6 +1,7 @@
 """The ``nettrainer`` command line: train, gradcheck, plot, evaluate and data.
 
-The only module that prints. A user mistake raises a
+With the ``cli_*`` modules, :mod:`~nettrainer.progress` and
+:mod:`~nettrainer.console`, the only code that prints. A user mistake raises a
 :class:`~nettrainer.errors.NettrainerError`; :class:`Commands` turns it into
 one line on stderr and the error's exit code (2, or 3 for divergence).
 """
@@ -15,6 +16,7 @@ import numpy as np
 
 from nettrainer import __version__, config, evaluation, experiment, reports, runs, usercode
 from nettrainer.cli_data import data
+from nettrainer.console import discard_stdout, echo
 from nettrainer.errors import ConfigError, NettrainerError
 from nettrainer.exit_codes import EXIT_GRADCHECK_FAILED, EXIT_INTERRUPTED
 from nettrainer.gradcheck import check_layers, check_model
@@ -34,13 +36,18 @@ class Commands(click.Group):
             raise
         except click.UsageError as error:
             _usage_error(error, ctx)
+        except BrokenPipeError:  # --help or --version piped into a reader that left
+            discard_stdout()
+            ctx.exit(0)
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command, mapping user errors (and OS errors such as a full disk) and Ctrl-C.
 
         Both kinds of error become one line on stderr and exit 2 (3 for
         divergence), as does a usage mistake such as an unknown option or
-        command; Ctrl-C outside training exits 130.
+        command; Ctrl-C outside training exits 130. Output that click prints
+        itself (a command's --help) into a closed pipe ends quietly, exit 0,
+        as :func:`~nettrainer.console.echo` does for the commands' own output.
         """
         try:
             return super().invoke(ctx)
@@ -48,6 +55,9 @@ class Commands(click.Group):
             raise
         except click.UsageError as error:
             _usage_error(error, ctx)
+        except BrokenPipeError:
+            discard_stdout()
+            ctx.exit(0)
         except NettrainerError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
@@ -106,7 +116,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: Path | 
     """
     cfg = resolve_config(config_path, overrides, out_dir, resume_dir)
     if print_config:
-        click.echo(config.dump(cfg), nl=False)
+        echo(config.dump(cfg), nl=False)
         return
     dataset = experiment.load_dataset(cfg, evaluation.saved_preprocessing(resume_dir))
     run_dir = resume_dir or experiment.start_run(cfg, dataset)
@@ -118,7 +128,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: Path | 
         )
     progress.close()
     evaluation.draw_curves(run_dir)
-    click.echo(reports.run_summary(run_dir, outcome.status, outcome.summary))
+    echo(reports.run_summary(run_dir, outcome.status, outcome.summary))
     if outcome.error is not None:
         raise outcome.error
     if outcome.status == "interrupted":
@@ -190,11 +200,11 @@ def gradcheck(config_path: Path | None, layer: str | None, loss: str | None,
         results = check_layers(seed=seed, h=step) + check_model(seed=seed, h=step)
     if config_path is not None:
         results += experiment.check_configured_model(config.load(config_path), seed, step)
-    click.echo(reports.results_table(results))
+    echo(reports.results_table(results))
     if hints := reports.hints_text([r for r in results if hasattr(r, "hint")]):
-        click.echo(hints)
+        echo(hints)
     failed = sum(not result.passed for result in results)
-    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    echo(f"{len(results) - failed} passed, {failed} failed")
     if failed:
         sys.exit(EXIT_GRADCHECK_FAILED)
 
@@ -210,7 +220,7 @@ def plot(run_dirs: tuple[Path, ...], out_path: Path | None) -> None:
     Example: nettrainer plot runs/spiral/20261123-101500 --out spiral.svg
     """
     written = evaluation.draw_curves(*run_dirs, out=out_path)
-    click.echo(f"wrote {written}")
+    echo(f"wrote {written}")
 
 
 @cli.command()
@@ -227,10 +237,10 @@ def evaluate(run_dir: Path, split: str, checkpoint: str, plot_path: Path | None)
     Example: nettrainer evaluate runs/spiral/20261123-101500 --split val --plot
     """
     report = evaluation.evaluate_run(run_dir, split, checkpoint)
-    click.echo(reports.evaluation_text(report))
+    echo(reports.evaluation_text(report))
     if plot_path is not None:
         target = plot_path if plot_path.is_absolute() else run_dir / plot_path
-        click.echo(f"wrote {evaluation.plot_report(report, target)}")
+        echo(f"wrote {evaluation.plot_report(report, target)}")
 
 
 cli.add_command(data)
