@@ -14,12 +14,12 @@ from typing import NoReturn
 import click
 import numpy as np
 
-from nettrainer import __version__, config, evaluation, experiment, reports, runs, usercode
+from nettrainer import __version__, config, evaluation, experiment, reports, runs
 from nettrainer.cli_data import data
+from nettrainer.cli_gradcheck import gradcheck
 from nettrainer.console import discard_stdout, echo
 from nettrainer.errors import ConfigError, NettrainerError
-from nettrainer.exit_codes import EXIT_GRADCHECK_FAILED, EXIT_INTERRUPTED
-from nettrainer.gradcheck import check_layers, check_model
+from nettrainer.exit_codes import EXIT_INTERRUPTED
 from nettrainer.progress import Progress, interrupt_handler
 
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
@@ -177,39 +177,6 @@ def resolve_config(
 
 
 @cli.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              help="Also check the configured model on a few samples of its data.")
-@click.option("--layer", metavar="PATH_OR_MODULE:FORWARD:BACKWARD",
-              help="Check your own forward/backward pair instead (a .py file or a module).")
-@click.option("--loss", metavar="PATH_OR_MODULE:FUNCTION",
-              help="Check your own loss(x, y) -> (loss, dx) instead.")
-@click.option("--shape", "shapes", multiple=True, metavar="N,D[,...]",
-              help="--layer: one input's shape, once per input; --loss: N,C (default 5,4).")
-@click.option("--seed", default=0, show_default=True, help="Seed of the random problems.")
-@click.option("--h", "step", default=1e-5, show_default=True, help="Finite-difference step.")
-def gradcheck(config_path: Path | None, layer: str | None, loss: str | None,
-              shapes: tuple[str, ...], seed: int, step: float) -> None:
-    """Compare analytic with numerical gradients in float64; exit 1 if any check fails.
-
-    Example: nettrainer gradcheck --layer my_layers.py:affine_forward:affine_backward
-    --shape 4,5 --shape 5,3 --shape 3
-    """
-    if layer or loss or shapes:
-        results = usercode.check_user_code(layer, loss, shapes, seed=seed, h=step)
-    else:
-        results = check_layers(seed=seed, h=step) + check_model(seed=seed, h=step)
-    if config_path is not None:
-        results += experiment.check_configured_model(config.load(config_path), seed, step)
-    echo(reports.results_table(results))
-    if hints := reports.hints_text([r for r in results if hasattr(r, "hint")]):
-        echo(hints)
-    failed = sum(not result.passed for result in results)
-    echo(f"{len(results) - failed} passed, {failed} failed")
-    if failed:
-        sys.exit(EXIT_GRADCHECK_FAILED)
-
-
-@cli.command()
 @click.argument("run_dirs", metavar="RUN_DIR...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
 @click.option("--out", "out_path", type=click.Path(path_type=Path),
@@ -243,4 +210,5 @@ def evaluate(run_dir: Path, split: str, checkpoint: str, plot_path: Path | None)
         echo(f"wrote {evaluation.plot_report(report, target)}")
 
 
+cli.add_command(gradcheck)
 cli.add_command(data)
