@@ -20,6 +20,7 @@ from nettrainer.cli_gradcheck import gradcheck
 from nettrainer.console import discard_stdout, echo
 from nettrainer.errors import ConfigError, NettrainerError
 from nettrainer.exit_codes import EXIT_INTERRUPTED
+from nettrainer.picture_paths import picture_path
 from nettrainer.progress import Progress, interrupt_handler
 
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
@@ -179,14 +180,17 @@ def resolve_config(
 @cli.command()
 @click.argument("run_dirs", metavar="RUN_DIR...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
-@click.option("--out", "out_path", type=click.Path(path_type=Path),
-              help="Picture file (.png, .svg or .pdf); default RUN_DIR/curves.png for one run.")
-def plot(run_dirs: tuple[Path, ...], out_path: Path | None) -> None:
+@click.option("--out", "out_path", metavar="FILE|FOLDER",
+              help="Picture file (.png, .svg or .pdf), or a folder to put the default name in; "
+                   "default RUN_DIR/curves.png for one run, ./comparison.png for several.")
+def plot(run_dirs: tuple[Path, ...], out_path: str | None) -> None:
     """Draw loss and accuracy curves of one or more runs (never trains).
 
     Example: nettrainer plot runs/spiral/20261123-101500 --out spiral.svg
     """
-    written = evaluation.draw_curves(*run_dirs, out=out_path)
+    default_name = evaluation.curves_file(len(run_dirs))
+    out = None if out_path is None else picture_path(out_path, "--out", default_name)
+    written = evaluation.draw_curves(*run_dirs, out=out)
     echo(f"wrote {written}")
 
 
@@ -196,17 +200,21 @@ def plot(run_dirs: tuple[Path, ...], out_path: Path | None) -> None:
               show_default=True, help="Which split to evaluate.")
 @click.option("--checkpoint", type=click.Choice(["best", "last"]), default="best",
               show_default=True, help="best.npz or the params of last.npz.")
-@click.option("--plot", "plot_path", type=click.Path(path_type=Path), is_flag=False,
-              flag_value=Path("confusion.png"), help="Also draw the confusion matrix here.")
-def evaluate(run_dir: Path, split: str, checkpoint: str, plot_path: Path | None) -> None:
+@click.option("--plot", "plot_path", metavar="[FILE|FOLDER]", is_flag=False,
+              flag_value=evaluation.CONFUSION_FILE,
+              help="Also draw the confusion matrix: to confusion.png in the run folder, or to "
+                   "FILE (relative: in the run folder), or into FOLDER.")
+def evaluate(run_dir: Path, split: str, checkpoint: str, plot_path: str | None) -> None:
     """Accuracy, per-class accuracy and confusion matrix of a trained run.
 
     Example: nettrainer evaluate runs/spiral/20261123-101500 --split val --plot
     """
+    runs.check_run_dir(run_dir)
+    target = None if plot_path is None else picture_path(
+        plot_path, "--plot", evaluation.CONFUSION_FILE, base=run_dir)
     report = evaluation.evaluate_run(run_dir, split, checkpoint)
     echo(reports.evaluation_text(report))
-    if plot_path is not None:
-        target = plot_path if plot_path.is_absolute() else run_dir / plot_path
+    if target is not None:
         echo(f"wrote {evaluation.plot_report(report, target)}")
 
 

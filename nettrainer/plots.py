@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from nettrainer.errors import NettrainerError
+from nettrainer.picture_paths import DEFAULT_SUFFIX, PICTURE_FORMATS, checked_output
 from nettrainer.plot_data import (
     IGNORED_KEYS,
     MAX_PLOTTED_LOSS,
@@ -59,8 +59,6 @@ __all__ = [
     "weight_grid",
 ]
 
-PICTURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
-DEFAULT_SUFFIX = ".png"  # appended to an output path without an extension
 LOG_SCALE_RATIO = 10.0  # losses spanning a decade or more get a log axis
 MESH_POINTS = 200  # decision-region mesh resolution along each axis
 MAX_ANNOTATED_CLASSES = 20  # confusion counts are written in the cells up to this many classes
@@ -100,13 +98,14 @@ def plot_runs(
     Raises
     ------
     NettrainerError
-        When the extension is not a picture format or the folder does not exist.
+        When ``out`` is refused by :func:`~nettrainer.picture_paths.checked_output`
+        (a folder, not a picture format, or in a folder that does not exist).
     DataError
         When ``W1`` cannot be drawn as images of ``image_shape``.
     """
     if not runs:
         raise ValueError("plot_runs needs at least one run")
-    out, picture_format = _checked_output(out)
+    out, picture_format = checked_output(out)
     extras: list[Callable[[Axes], None]] = []
     if first_layer is not None:
         extras.append(lambda ax: _draw_weights(ax, *first_layer, params_source))
@@ -134,7 +133,7 @@ def plot_weights(W1: np.ndarray, image_shape: tuple[int, ...], out: Path) -> Pat
     Path
         The file written (``out``, with ``.png`` appended to a bare name).
     """
-    out, picture_format = _checked_output(out)
+    out, picture_format = checked_output(out)
     with _figure(7.0, 7.5) as fig:
         _draw_weights(fig.add_subplot(), W1, image_shape)
         return _save(fig, out, picture_format)
@@ -156,7 +155,7 @@ def plot_confusion(matrix: np.ndarray, class_names: Sequence[str], out: Path) ->
     Path
         The file written.
     """
-    out, picture_format = _checked_output(out)
+    out, picture_format = checked_output(out)
     matrix, C = np.asarray(matrix), len(class_names)
     if matrix.shape != (C, C):
         raise ValueError(f"plot_confusion: matrix must have shape ({C}, {C}); got {matrix.shape}")
@@ -255,20 +254,6 @@ def _unique_labels(runs: Sequence[RunRecord]) -> list[str]:
 
 def _count(value: Any) -> str:
     return str(int(value)) if float(value).is_integer() else f"{float(value):.3g}"
-
-
-def _checked_output(out: Path) -> tuple[Path, str]:
-    """Return the output path (``.png`` appended to a bare name) and its picture format."""
-    out = Path(out)
-    out = out if out.suffix else out.with_name(out.name + DEFAULT_SUFFIX)
-    picture_format = PICTURE_FORMATS.get(out.suffix.lower())
-    if picture_format is None:
-        raise NettrainerError(
-            f"{out}: unsupported picture format '{out.suffix}'; use .png, .svg or .pdf")
-    if not out.parent.is_dir():
-        raise NettrainerError(
-            f"{out}: folder {out.parent} does not exist; create it or pick another path")
-    return out, picture_format
 
 
 @contextmanager
