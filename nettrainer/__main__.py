@@ -1,6 +1,23 @@
-"""Run the command line as ``python -m nettrainer``."""
+"""Run the command line: ``python -m nettrainer``, and the ``nettrainer`` script's entry point.
 
-from nettrainer.cli import cli
+The command line's imports (numpy, matplotlib) take a noticeable moment; Ctrl-C
+during them prints ``interrupted`` and exits 130, as it does later on.
+"""
+
+import sys
+
+from nettrainer.exit_codes import EXIT_INTERRUPTED
+
+
+def main() -> None:
+    """Import and run the ``nettrainer`` command line."""
+    try:
+        from nettrainer.cli import cli
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
+    cli(prog_name="nettrainer")
+
 
 if __name__ == "__main__":
-    cli(prog_name="nettrainer")
+    main()

@@ -1,6 +1,7 @@
 """The ``nettrainer`` command line: train, gradcheck, plot, evaluate and data.
 
-The only module that prints. A user mistake raises a
+With the ``cli_*`` modules, :mod:`~nettrainer.progress` and
+:mod:`~nettrainer.console`, the only code that prints. A user mistake raises a
 :class:`~nettrainer.errors.NettrainerError`; :class:`Commands` turns it into
 one line on stderr and the error's exit code (2, or 3 for divergence).
 """
@@ -13,13 +14,15 @@ from typing import NoReturn
 import click
 import numpy as np
 
-from nettrainer import __version__, config, evaluation, experiment, reports, runs, usercode
+from nettrainer import __version__, config, evaluation, experiment, reports, runs
 from nettrainer.cli_data import data
+from nettrainer.cli_gradcheck import gradcheck
+from nettrainer.console import discard_stdout, echo
 from nettrainer.errors import ConfigError, NettrainerError
-from nettrainer.gradcheck import check_layers, check_model
+from nettrainer.exit_codes import EXIT_INTERRUPTED
+from nettrainer.picture_paths import picture_path
 from nettrainer.progress import Progress, interrupt_handler
 
-EXIT_GRADCHECK_FAILED, EXIT_INTERRUPTED = 1, 130
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
 
 
@@ -34,13 +37,18 @@ class Commands(click.Group):
             raise
         except click.UsageError as error:
             _usage_error(error, ctx)
+        except BrokenPipeError:  # --help or --version piped into a reader that left
+            discard_stdout()
+            ctx.exit(0)
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command, mapping user errors (and OS errors such as a full disk) and Ctrl-C.
 
         Both kinds of error become one line on stderr and exit 2 (3 for
         divergence), as does a usage mistake such as an unknown option or
-        command; Ctrl-C outside training exits 130.
+        command; Ctrl-C outside training exits 130. Output that click prints
+        itself (a command's --help) into a closed pipe ends quietly, exit 0,
+        as :func:`~nettrainer.console.echo` does for the commands' own output.
         """
         try:
             return super().invoke(ctx)
@@ -48,6 +56,9 @@ class Commands(click.Group):
             raise
         except click.UsageError as error:
             _usage_error(error, ctx)
+        except BrokenPipeError:
+            discard_stdout()
+            ctx.exit(0)
         except NettrainerError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
@@ -106,7 +117,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: Path | 
     """
     cfg = resolve_config(config_path, overrides, out_dir, resume_dir)
     if print_config:
-        click.echo(config.dump(cfg), nl=False)
+        echo(config.dump(cfg), nl=False)
         return
     dataset = experiment.load_dataset(cfg, evaluation.saved_preprocessing(resume_dir))
     run_dir = resume_dir or experiment.start_run(cfg, dataset)
@@ -118,7 +129,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: Path | 
         )
     progress.close()
     evaluation.draw_curves(run_dir)
-    click.echo(reports.run_summary(run_dir, outcome.status, outcome.summary))
+    echo(reports.run_summary(run_dir, outcome.status, outcome.summary))
     if outcome.error is not None:
         raise outcome.error
     if outcome.status == "interrupted":
@@ -167,50 +178,20 @@ def resolve_config(
 
 
 @cli.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              help="Also check the configured model on a few samples of its data.")
-@click.option("--layer", metavar="PATH_OR_MODULE:FORWARD:BACKWARD",
-              help="Check your own forward/backward pair instead (a .py file or a module).")
-@click.option("--loss", metavar="PATH_OR_MODULE:FUNCTION",
-              help="Check your own loss(x, y) -> (loss, dx) instead.")
-@click.option("--shape", "shapes", multiple=True, metavar="N,D[,...]",
-              help="--layer: one input's shape, once per input; --loss: N,C (default 5,4).")
-@click.option("--seed", default=0, show_default=True, help="Seed of the random problems.")
-@click.option("--h", "step", default=1e-5, show_default=True, help="Finite-difference step.")
-def gradcheck(config_path: Path | None, layer: str | None, loss: str | None,
-              shapes: tuple[str, ...], seed: int, step: float) -> None:
-    """Compare analytic with numerical gradients in float64; exit 1 if any check fails.
-
-    Example: nettrainer gradcheck --layer my_layers.py:affine_forward:affine_backward
-    --shape 4,5 --shape 5,3 --shape 3
-    """
-    if layer or loss or shapes:
-        results = usercode.check_user_code(layer, loss, shapes, seed=seed, h=step)
-    else:
-        results = check_layers(seed=seed, h=step) + check_model(seed=seed, h=step)
-    if config_path is not None:
-        results += experiment.check_configured_model(config.load(config_path), seed, step)
-    click.echo(reports.results_table(results))
-    if hints := reports.hints_text([r for r in results if hasattr(r, "hint")]):
-        click.echo(hints)
-    failed = sum(not result.passed for result in results)
-    click.echo(f"{len(results) - failed} passed, {failed} failed")
-    if failed:
-        sys.exit(EXIT_GRADCHECK_FAILED)
-
-
-@cli.command()
 @click.argument("run_dirs", metavar="RUN_DIR...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
-@click.option("--out", "out_path", type=click.Path(path_type=Path),
-              help="Picture file (.png, .svg or .pdf); default RUN_DIR/curves.png for one run.")
-def plot(run_dirs: tuple[Path, ...], out_path: Path | None) -> None:
+@click.option("--out", "out_path", metavar="FILE|FOLDER",
+              help="Picture file (.png, .svg or .pdf), or a folder to put the default name in; "
+                   "default RUN_DIR/curves.png for one run, ./comparison.png for several.")
+def plot(run_dirs: tuple[Path, ...], out_path: str | None) -> None:
     """Draw loss and accuracy curves of one or more runs (never trains).
 
     Example: nettrainer plot runs/spiral/20261123-101500 --out spiral.svg
     """
-    written = evaluation.draw_curves(*run_dirs, out=out_path)
-    click.echo(f"wrote {written}")
+    default_name = evaluation.curves_file(len(run_dirs))
+    out = None if out_path is None else picture_path(out_path, "--out", default_name)
+    written = evaluation.draw_curves(*run_dirs, out=out)
+    echo(f"wrote {written}")
 
 
 @cli.command()
@@ -219,18 +200,23 @@ def plot(run_dirs: tuple[Path, ...], out_path: Path | None) -> None:
               show_default=True, help="Which split to evaluate.")
 @click.option("--checkpoint", type=click.Choice(["best", "last"]), default="best",
               show_default=True, help="best.npz or the params of last.npz.")
-@click.option("--plot", "plot_path", type=click.Path(path_type=Path), is_flag=False,
-              flag_value=Path("confusion.png"), help="Also draw the confusion matrix here.")
-def evaluate(run_dir: Path, split: str, checkpoint: str, plot_path: Path | None) -> None:
+@click.option("--plot", "plot_path", metavar="[FILE|FOLDER]", is_flag=False,
+              flag_value=evaluation.CONFUSION_FILE,
+              help="Also draw the confusion matrix: to confusion.png in the run folder, or to "
+                   "FILE (relative: in the run folder), or into FOLDER.")
+def evaluate(run_dir: Path, split: str, checkpoint: str, plot_path: str | None) -> None:
     """Accuracy, per-class accuracy and confusion matrix of a trained run.
 
     Example: nettrainer evaluate runs/spiral/20261123-101500 --split val --plot
     """
+    runs.check_run_dir(run_dir)
+    target = None if plot_path is None else picture_path(
+        plot_path, "--plot", evaluation.CONFUSION_FILE, base=run_dir)
     report = evaluation.evaluate_run(run_dir, split, checkpoint)
-    click.echo(reports.evaluation_text(report))
-    if plot_path is not None:
-        target = plot_path if plot_path.is_absolute() else run_dir / plot_path
-        click.echo(f"wrote {evaluation.plot_report(report, target)}")
+    echo(reports.evaluation_text(report))
+    if target is not None:
+        echo(f"wrote {evaluation.plot_report(report, target)}")
 
 
+cli.add_command(gradcheck)
 cli.add_command(data)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from nettrainer.console import echo
 from nettrainer.data.fetch import fetch
 from nettrainer.data.sources import FETCHABLE
 from nettrainer.data.summary import DataInfo, info
@@ -48,7 +49,7 @@ class DownloadProgress:
                 self.bar = None
         elif total and done * PLAIN_STEPS >= (self.steps_shown + 1) * total:
             self.steps_shown = done * PLAIN_STEPS // total
-            click.echo(f"  {100 * done // total}% of {total / MB:.1f} MB")
+            echo(f"  {100 * done // total}% of {total / MB:.1f} MB")
 
 
 @click.group()
@@ -78,8 +79,8 @@ def fetch_command(name: str, directory: Path) -> None:
     Example: nettrainer data fetch fashion-mnist --dir data
     """
     progress = DownloadProgress(live=sys.stdout.isatty())
-    paths = fetch(name, directory, progress=progress, log=click.echo)
-    click.echo(f"{name}: {len(paths)} file(s) in {paths[0].parent}")
+    paths = fetch(name, directory, progress=progress, log=echo)
+    echo(f"{name}: {len(paths)} file(s) in {paths[0].parent}")
 
 
 @data.command("info")
@@ -94,7 +95,7 @@ def info_command(target: str, path: str | None) -> None:
     Example: nettrainer data info fashion-mnist
     """
     for line in describe(info(target, path)):
-        click.echo(line)
+        echo(line)
 
 
 def describe(report: DataInfo) -> list[str]:

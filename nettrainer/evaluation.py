@@ -15,6 +15,12 @@ from nettrainer.errors import CheckpointError, DataError
 from nettrainer.solver_state import checked_params
 
 BEST_PARAMS_SOURCE = "best.npz"  # the checkpoint a run's weight grid and decision regions show
+CONFUSION_FILE = "confusion.png"  # evaluate --plot's picture, in the run folder or a given folder
+
+
+def curves_file(run_count: int) -> str:
+    """Return the default picture name: ``curves.png`` for one run, ``comparison.png`` for more."""
+    return "curves.png" if run_count == 1 else "comparison.png"
 
 
 def read_run_config(run_dir: Path) -> config.Config:
@@ -138,7 +144,8 @@ def draw_curves(*run_dirs: Path, out: Path | None = None) -> Path:
         runs.read_run(path, config.to_dict(read_run_config(path))) for path in run_dirs
     ]
     if out is None:
-        out = Path(run_dirs[0]) / "curves.png" if len(run_dirs) == 1 else Path("comparison.png")
+        folder = Path(run_dirs[0]) if len(run_dirs) == 1 else Path()
+        out = folder / curves_file(len(run_dirs))
     first_layer = regions = None
     if len(run_dirs) == 1:
         first_layer, regions = _single_run_pictures(Path(run_dirs[0]))

@@ -10,6 +10,8 @@ Dimensions: ``T`` iterations; ``E`` recorded epochs (epoch 0, before training,
 first); ``N`` points; ``D`` input features; ``H`` hidden units; ``C`` classes.
 """
 
+import math
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from nettrainer.errors import NettrainerError
+from nettrainer.picture_paths import DEFAULT_SUFFIX, PICTURE_FORMATS, checked_output
 from nettrainer.plot_data import (
     IGNORED_KEYS,
     MAX_PLOTTED_LOSS,
@@ -59,12 +61,14 @@ __all__ = [
     "weight_grid",
 ]
 
-PICTURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
-DEFAULT_SUFFIX = ".png"  # appended to an output path without an extension
 LOG_SCALE_RATIO = 10.0  # losses spanning a decade or more get a log axis
 MESH_POINTS = 200  # decision-region mesh resolution along each axis
 MAX_ANNOTATED_CLASSES = 20  # confusion counts are written in the cells up to this many classes
 DPI = 120
+FIGURE_WIDTH, PANEL_HEIGHT = 12.0, 4.5  # inches: the run figure, and each row of its panels
+LEGEND_CHARS = 100  # characters per legend line across the run figure (about 130 fit at 10 pt)
+LEGEND_HANDLE_CHARS = 9  # the width of a legend entry's line sample and spacing, in characters
+LEGEND_LINE_HEIGHT = 0.25  # inches of figure height per legend line
 
 
 def plot_runs(
@@ -100,25 +104,26 @@ def plot_runs(
     Raises
     ------
     NettrainerError
-        When the extension is not a picture format or the folder does not exist.
+        When ``out`` is refused by :func:`~nettrainer.picture_paths.checked_output`
+        (a folder, not a picture format, or in a folder that does not exist).
     DataError
         When ``W1`` cannot be drawn as images of ``image_shape``.
     """
     if not runs:
         raise ValueError("plot_runs needs at least one run")
-    out, picture_format = _checked_output(out)
+    out, picture_format = checked_output(out)
     extras: list[Callable[[Axes], None]] = []
     if first_layer is not None:
         extras.append(lambda ax: _draw_weights(ax, *first_layer, params_source))
     if regions is not None:
         extras.append(lambda ax: _draw_regions(ax, regions, params_source))
-    with _figure(12.0, 4.5 * (2 if extras else 1) + 0.3 * len(runs)) as fig:
+    labels, ncols, legend_lines = _legend_layout(_unique_labels(runs))
+    height = PANEL_HEIGHT * (2 if extras else 1) + LEGEND_LINE_HEIGHT * legend_lines
+    with _figure(FIGURE_WIDTH, height) as fig:
         grid = fig.add_gridspec(2 if extras else 1, 2)
         colours = [f"C{index % 10}" for index in range(len(runs))]
         _draw_losses(fig.add_subplot(grid[0, 0]), runs, colours)
         _draw_accuracies(fig.add_subplot(grid[0, 1]), runs, colours)
-        labels = _unique_labels(runs)
-        ncols = max(1, min(len(runs), 110 // max(map(len, labels))))
         fig.legend([Line2D([], [], color=colour, linewidth=2) for colour in colours], labels,
                    loc="outside upper center", ncols=ncols)
         for column, draw in enumerate(extras):
@@ -134,7 +139,7 @@ def plot_weights(W1: np.ndarray, image_shape: tuple[int, ...], out: Path) -> Pat
     Path
         The file written (``out``, with ``.png`` appended to a bare name).
     """
-    out, picture_format = _checked_output(out)
+    out, picture_format = checked_output(out)
     with _figure(7.0, 7.5) as fig:
         _draw_weights(fig.add_subplot(), W1, image_shape)
         return _save(fig, out, picture_format)
@@ -156,7 +161,7 @@ def plot_confusion(matrix: np.ndarray, class_names: Sequence[str], out: Path) ->
     Path
         The file written.
     """
-    out, picture_format = _checked_output(out)
+    out, picture_format = checked_output(out)
     matrix, C = np.asarray(matrix), len(class_names)
     if matrix.shape != (C, C):
         raise ValueError(f"plot_confusion: matrix must have shape ({C}, {C}); got {matrix.shape}")
@@ -253,22 +258,23 @@ def _unique_labels(runs: Sequence[RunRecord]) -> list[str]:
         labels = [f"{label} [{run.path.name}]" for label, run in zip(labels, runs, strict=True)]
     return labels
 
+def _legend_layout(labels: Sequence[str]) -> tuple[list[str], int, int]:
+    """Wrap labels to fit across the figure; return them, the columns and the lines they take.
+
+    A label naming many differing keys is broken after its commas (a value too
+    long for a line, such as a path, is cut), continuation lines indented; short
+    labels share a line in columns.
+    """
+    wrapped = [textwrap.fill(label, LEGEND_CHARS - LEGEND_HANDLE_CHARS, subsequent_indent="    ",
+                             break_on_hyphens=False) for label in labels]
+    width = max(len(line) for label in wrapped for line in label.splitlines())
+    ncols = max(1, min(len(labels), LEGEND_CHARS // (width + LEGEND_HANDLE_CHARS)))
+    lines = math.ceil(len(labels) / ncols) * max(label.count("\n") + 1 for label in wrapped)
+    return wrapped, ncols, lines
+
+
 def _count(value: Any) -> str:
     return str(int(value)) if float(value).is_integer() else f"{float(value):.3g}"
-
-
-def _checked_output(out: Path) -> tuple[Path, str]:
-    """Return the output path (``.png`` appended to a bare name) and its picture format."""
-    out = Path(out)
-    out = out if out.suffix else out.with_name(out.name + DEFAULT_SUFFIX)
-    picture_format = PICTURE_FORMATS.get(out.suffix.lower())
-    if picture_format is None:
-        raise NettrainerError(
-            f"{out}: unsupported picture format '{out.suffix}'; use .png, .svg or .pdf")
-    if not out.parent.is_dir():
-        raise NettrainerError(
-            f"{out}: folder {out.parent} does not exist; create it or pick another path")
-    return out, picture_format
 
 
 @contextmanager

@@ -7,7 +7,6 @@ returns or colour codes, so logs stay readable.
 """
 
 import signal
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from typing import Any
 
 import click
 
+from nettrainer.console import echo
 from nettrainer.runs import loss_text
 
 REDRAW_SECONDS = 0.1  # the live line is redrawn at most this often
@@ -74,14 +74,12 @@ class Progress:
             text = "\r\x1b[2K[" + "#" * filled + "." * (BAR_WIDTH - filled) + "] " + text
         else:
             self.window_start, self.window_samples = time.perf_counter(), 0
-        click.echo(text, nl=False)
-        click.echo(end, nl=False)
-        sys.stdout.flush()
+        echo(text + end, nl=False)
 
     def close(self) -> None:
         """End the live line so that what follows starts on a fresh line."""
         if self.live and not self.quiet:
-            click.echo("")
+            echo("")
 
 
 @contextmanager

@@ -625,6 +625,17 @@ def test_plot_unsupported_extension(spiral_run, tmp_path):
     assert not (tmp_path / "curves.txt").exists()
 
 
+def test_plot_out_an_empty_path_is_one_line(spiral_run):
+    assert_one_line_error(invoke("plot", spiral_run, "--out", ""), "--out is empty")
+
+
+def test_plot_out_a_folder_writes_the_default_name_inside(spiral_run, npz_run, tmp_path):
+    assert invoke("plot", spiral_run, "--out", tmp_path).exit_code == 0
+    assert invoke("plot", spiral_run, npz_run, "--out", f"{tmp_path}/").exit_code == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["comparison.png", "curves.png"]
+    assert not tmp_path.with_name(tmp_path.name + ".png").exists()
+
+
 # --- evaluate ----------------------------------------------------------------------------
 
 
@@ -680,6 +691,24 @@ def test_evaluate_plot_writes_confusion_png(npz_run):
     result = invoke("evaluate", npz_run, "--plot")
     assert result.exit_code == 0, result.output
     assert (npz_run / "confusion.png").read_bytes()[:8] == PNG_MAGIC
+
+
+def test_evaluate_plot_into_a_folder_writes_confusion_png_there(npz_run, tmp_path):
+    result = invoke("evaluate", npz_run, "--plot", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "confusion.png").read_bytes()[:8] == PNG_MAGIC
+    assert not tmp_path.with_name(tmp_path.name + ".png").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [("", "--plot is empty"), ("c.jpg", "unsupported picture format '.jpg'"),
+     ("sub/c.png", "sub does not exist"), ("metrics.csv/c.png", "metrics.csv is not a folder")],
+)
+def test_evaluate_checks_plot_before_evaluating(npz_run, value, fragment):
+    result = invoke("evaluate", npz_run, "--plot", value)
+    assert_one_line_error(result, "--plot", fragment)
+    assert result.stdout == ""  # refused before any evaluation was printed
 
 
 def test_evaluate_without_test_split(spiral_run):

@@ -94,6 +94,16 @@ def test_a_failed_fetch_removes_the_folders_it_created(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # neither data/ nor data/mnist/ is left behind
 
 
+def test_an_interrupted_fetch_removes_the_folders_it_created(tmp_path, monkeypatch):
+    def interrupted(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fetch_module, "download", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fetch("mnist", tmp_path / "data", urls=["http://unused.invalid/"])
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_connection_closed_early_leaves_nothing(server, tmp_path):
     server.routes["/files/a.bin"] = (BODY[:100], len(BODY))
     with pytest.raises(FetchError, match=r"could not fetch a\.bin \(.*IncompleteRead|closed after"):

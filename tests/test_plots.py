@@ -411,3 +411,38 @@ def test_a_single_drawable_loss_is_a_marker_not_an_invisible_line(tmp_path, draw
 def test_a_run_drawn_in_full_has_no_loss_panel_legend(tmp_path, drawn):
     plot_runs([make_run()], tmp_path / "c.png")
     assert drawn[0]["panel_legends"][0] == []
+
+
+def _legend_and_figure_extents(monkeypatch):
+    """Patch plots._save to record the figure legend's and the figure's extents, in pixels."""
+    extents = []
+    save = plots._save
+
+    def measuring_save(fig, out, picture_format):
+        written = save(fig, out, picture_format)  # draws, so the layout is final
+        renderer = fig.canvas.get_renderer()
+        extents.append((fig.legends[0].get_window_extent(renderer), fig.bbox))
+        return written
+
+    monkeypatch.setattr(plots, "_save", measuring_save)
+    return extents
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_legends_of_runs_differing_in_many_keys_fit_in_the_figure(tmp_path, monkeypatch, count):
+    extents = _legend_and_figure_extents(monkeypatch)
+    runs = [
+        make_run(make_config(
+            learning_rate=0.1 * (index + 1), hidden_size=50 * (index + 1), seed=index,
+            data={"name": "npz", "path": f"/home/student/datasets/experiment-{index}/" + "x" * 60,
+                  "points_per_class": 100 + index, "val_size": 0.1 * (index + 1)},
+            train={"optimizer": ["sgd", "adam"][index % 2], "learning_rate": 0.5 / (index + 1),
+                   "lr_decay": 0.9 + 0.01 * index, "batch_size": 30 + index,
+                   "epochs": 10 + index, "momentum": 0.8 + 0.01 * index},
+        ), folder=f"2026010{index}-120000")
+        for index in range(count)
+    ]
+    plot_runs(runs, tmp_path / "c.png")
+    (legend, figure), = extents
+    assert figure.x0 <= legend.x0 and legend.x1 <= figure.x1, (legend, figure)
+    assert figure.y0 <= legend.y0 and legend.y1 <= figure.y1, (legend, figure)

@@ -5,8 +5,7 @@ then renamed; on any failure the ``.part`` is deleted and the next mirror is
 tried. The library never prints: progress goes to the ``progress`` and ``log``
 callables. Proxies come from the standard environment variables (``HTTP_PROXY``,
 ``HTTPS_PROXY``, ``NO_PROXY``), as ``urllib`` reads them by default.
-``NETTRAINER_MIRROR`` replaces the official homes with one base URL, under which
-each data set lives in a folder of its name (``$NETTRAINER_MIRROR/mnist/...``).
+``NETTRAINER_MIRROR`` replaces the official homes (see :mod:`nettrainer.data.mirror`).
 """
 
 import gzip
@@ -23,10 +22,10 @@ from typing import BinaryIO
 from nettrainer import __version__
 from nettrainer.data.archive import extract_folder
 from nettrainer.data.cifar import TEST_BATCH, TRAIN_BATCHES
+from nettrainer.data.mirror import MIRROR_ENV, bases_for
 from nettrainer.data.sources import FETCHABLE, SOURCES, Remote
 from nettrainer.errors import FetchError, RegistryError
 
-MIRROR_ENV = "NETTRAINER_MIRROR"
 TIMEOUT_S = 60
 BLOCK = 1 << 20
 USER_AGENT = f"nettrainer/{__version__} (+urllib)"
@@ -72,15 +71,17 @@ def fetch(
     RegistryError
         If ``name`` cannot be fetched.
     FetchError
-        If every mirror fails (HTTP error, refused connection, checksum mismatch)
-        or the disk is full; no ``.part`` or partial file is left behind. An
-        archive that verified but failed to extract stays, so a retry (after
-        freeing space) does not download it again.
+        If ``NETTRAINER_MIRROR`` is not a URL (checked before any folder is
+        created), every mirror fails (HTTP error, refused connection, checksum
+        mismatch) or the disk is full; no folder it created is left empty, and
+        no ``.part`` or partial file is left behind. An archive that verified
+        but failed to extract stays, so a retry (after freeing space) does not
+        download it again.
     """
     if name not in SOURCES:
         raise RegistryError(f"cannot fetch {name!r}; choose one of {', '.join(FETCHABLE)}")
     source = SOURCES[name]
-    bases = _bases(name, urls)
+    bases = urls if urls is not None else bases_for(name)
     target = Path(directory) / source.folder
     log = log or _quiet
     if source.archive_folder is not None and _complete(target / source.archive_folder):
@@ -89,7 +90,7 @@ def fetch(
     created = _make_dir(target)
     try:
         paths = [download(bases, remote, target, progress, log) for remote in source.files]
-    except FetchError:
+    except BaseException:  # a failed download, Ctrl-C, or any surprise: leave no empty folder
         _remove_empty(created)
         raise
     if source.archive_folder is None:
@@ -172,13 +173,6 @@ def verify(path: Path, remote: Remote) -> str | None:
             f"not the pinned {remote.digest}"
         )
     return None
-
-
-def _bases(name: str, urls: Sequence[str] | None) -> Sequence[str]:
-    if urls is not None:
-        return urls
-    mirror = os.environ.get(MIRROR_ENV)
-    return (f"{mirror.rstrip('/')}/{name}/",) if mirror else SOURCES[name].mirrors
 
 
 def _quiet(line: str) -> None:
