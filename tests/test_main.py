@@ -1,4 +1,4 @@
-"""The ``nettrainer`` entry point: Ctrl-C while the command line is still importing."""
+"""`python -m nettrainer`: Ctrl-C while the command line is still importing."""
 
 import sys
 import types
