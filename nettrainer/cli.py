@@ -6,7 +6,6 @@ With the ``cli_*`` modules, :mod:`~nettrainer.progress` and
 one line on stderr and the error's exit code (2, or 3 for divergence).
 """
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -104,12 +103,12 @@ def cli() -> None:
 @click.argument("config_path", metavar="CONFIG", required=False, type=click.Path(path_type=Path))
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override a config key, e.g. --set train.learning_rate=0.5 (repeatable).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Runs folder (output.dir).")
+@click.option("--out", "out_dir", help="Runs folder (output.dir).")
 @click.option("--resume", "resume_dir", type=click.Path(path_type=Path),
               help="Continue the run in this folder from its last.npz.")
 @click.option("--print-config", is_flag=True, help="Print the resolved config and exit.")
 @click.option("--quiet", is_flag=True, help="Print only the summary.")
-def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: Path | None,
+def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | None,
           resume_dir: Path | None, print_config: bool, quiet: bool) -> None:
     """Train the net described by CONFIG and write a run folder.
 
@@ -140,7 +139,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: Path | 
 def resolve_config(
     config_path: Path | None,
     overrides: tuple[str, ...],
-    out_dir: Path | None,
+    out_dir: str | None,
     resume_dir: Path | None,
 ) -> config.Config:
     """Return the config ``train`` runs: CONFIG's, or that of the run being resumed.
@@ -155,8 +154,8 @@ def resolve_config(
         if config_path is None:
             raise ConfigError("train needs a CONFIG file: nettrainer train configs/spiral.yaml")
         cfg = config.load(config_path, overrides)
-        if out_dir is not None:
-            cfg = dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, dir=str(out_dir)))
+        if out_dir is not None:  # checked like output.dir in a file: "" is refused
+            cfg = config.replace(cfg, "output.dir", out_dir, source="--out")
         return cfg
     saved = evaluation.read_run_config(resume_dir)
     wanted = config.load(config_path or resume_dir / "config.yaml", overrides)

@@ -771,3 +771,9 @@ def test_early_stopping_without_validation_examples_is_refused_before_any_run_fo
     assert_one_line_error(result, "train.early_stopping_patience watches validation accuracy",
                           "data.val_size = 0 leaves no validation examples")
     assert run_dirs(tmp_path / "runs") == []
+
+
+def test_an_empty_out_is_refused_like_an_empty_output_dir(tmp_path):
+    result = train(tmp_path, tiny_config(tmp_path / "runs"), "--out", "")
+    assert_one_line_error(result, "--out: output.dir must be a non-empty path; got ''")
+    assert run_dirs(tmp_path / "runs") == []

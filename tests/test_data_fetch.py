@@ -68,7 +68,19 @@ def test_wrong_checksum_is_one_error_and_leaves_nothing(server, tmp_path):
     url = f"{server.base}a.bin"
     assert message.startswith(f"could not fetch a.bin ({url}: md5 of the file is {md5(BODY)}")
     assert "not the pinned 00000000000000000000000000000000" in message and "\n" not in message
+    assert message.endswith("; the mirrors serve another file than the one pinned; set "
+                            "NETTRAINER_MIRROR to a mirror of the original")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mismatch_beside_a_network_failure_still_advises_checking_the_network(server, tmp_path):
+    server.routes["/files/a.bin"] = BODY
+    with pytest.raises(FetchError) as error:
+        download([server.base, server.base + "missing/"], Remote("a.bin", "md5", "0" * 32),
+                 tmp_path)
+    assert "HTTP 404" in str(error.value)
+    assert str(error.value).endswith("; check the network and proxy settings (HTTPS_PROXY), "
+                                     "or set NETTRAINER_MIRROR to a mirror")
 
 
 def test_http_404_is_a_fetch_error(server, tmp_path):

@@ -36,6 +36,10 @@ class _MirrorError(Exception):
     """Raised when one mirror does not deliver a verified file; the next one may."""
 
 
+class _ChecksumMismatchError(_MirrorError):
+    """Raised when a mirror delivered a whole file that is not the pinned one."""
+
+
 def fetch(
     name: str,
     directory: str | Path,
@@ -138,7 +142,7 @@ def download(
     if final.is_file() and verify(final, remote) is None:
         log(f"already there and verified: {final}")
         return final
-    failures = []
+    failures, mismatches = [], 0
     for base in bases:
         url = base.rstrip("/") + "/" + remote.filename
         log(f"downloading {url}")
@@ -146,13 +150,17 @@ def download(
             _download_verified(url, final, remote, progress)
         except _MirrorError as exc:
             failures.append(f"{url}: {exc}")
+            mismatches += isinstance(exc, _ChecksumMismatchError)
             continue
         log(f"verified {remote.algorithm} of {final}")
         return final
-    raise FetchError(
-        f"could not fetch {remote.filename} ({'; '.join(failures)}); check the network and "
-        f"proxy settings (HTTPS_PROXY), or set {MIRROR_ENV} to a mirror"
-    )
+    if mismatches == len(failures):  # the network worked: the files served are not the pinned ones
+        advice = (f"the mirrors serve another file than the one pinned; set {MIRROR_ENV} to a "
+                  "mirror of the original")
+    else:
+        advice = (f"check the network and proxy settings (HTTPS_PROXY), or set {MIRROR_ENV} "
+                  "to a mirror")
+    raise FetchError(f"could not fetch {remote.filename} ({'; '.join(failures)}); {advice}")
 
 
 def verify(path: Path, remote: Remote) -> str | None:
@@ -211,7 +219,7 @@ def _download_verified(url: str, final: Path, remote: Remote, progress: Progress
         _stream(url, part, progress)
         problem = verify(part, remote)
         if problem is not None:
-            raise _MirrorError(problem)
+            raise _ChecksumMismatchError(problem)
         os.replace(part, final)
     finally:
         part.unlink(missing_ok=True)
