@@ -30,6 +30,13 @@ def save(path, y_train, **arrays):
     return str(path)
 
 
+def load_error(spec: Spec) -> str:
+    """The message of the DataError that loading ``spec`` raises."""
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    return str(error.value)
+
+
 def three_classes(n=200):
     return np.arange(n) % 3
 
@@ -72,9 +79,7 @@ def test_train_refuses_a_stray_label_in_one_line_and_writes_no_run(tmp_path):
 
 def test_a_gap_in_the_numbered_classes_is_refused(tmp_path):
     path = save(tmp_path / "d.npz", np.array([0, 1, 5])[three_classes(30)])
-    with pytest.raises(DataError) as error:
-        load(Spec(name="npz", path=path), seed=0, dtype=np.float64)
-    assert str(error.value) == (
+    assert load_error(Spec(name="npz", path=path)) == (
         f"{path}: 3 of the 6 classes that the largest label, 5 (y_train at row 2), implies "
         f"have no example (class(es) 2, 3, 4); {RENUMBER}"
     )
@@ -91,9 +96,7 @@ def test_named_classes_may_have_no_example(tmp_path):
 def test_test_labels_of_a_class_training_never_has_are_refused(tmp_path):
     X_test = np.zeros((5, 4))
     path = save(tmp_path / "d.npz", three_classes(30), X_test=X_test, y_test=np.full(5, 7))
-    with pytest.raises(DataError) as error:
-        load(Spec(name="npz", path=path), seed=0, dtype=np.float64)
-    assert str(error.value) == (
+    assert load_error(Spec(name="npz", path=path)) == (
         f"{path}: 5 of 5 y_test labels are of class(es) 7 that y_train never has "
         f"(first: 7 at row 0); {UNSEEN}"
     )
@@ -104,9 +107,7 @@ def test_the_same_holds_when_the_classes_are_named(tmp_path):
     y_val = np.array([0, 1, 3, 3])
     path = save(tmp_path / "d.npz", three_classes(30), X_val=np.zeros((4, 4)), y_val=y_val,
                 class_names=names)
-    with pytest.raises(DataError) as error:
-        load(Spec(name="npz", path=path), seed=0, dtype=np.float64)
-    assert str(error.value) == (
+    assert load_error(Spec(name="npz", path=path)) == (
         f"{path}: 2 of 4 y_val labels are of class(es) 3 that y_train never has "
         f"(first: 3 at row 2); {UNSEEN}"
     )
@@ -115,9 +116,7 @@ def test_the_same_holds_when_the_classes_are_named(tmp_path):
 def test_csv_names_the_line_of_the_largest_label(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("x,label\n0.5,0\n0.1,1\n0.7,9\n0.2,1\n")
-    with pytest.raises(DataError) as error:
-        load(Spec(name="csv", path=str(path)), seed=0, dtype=np.float64)
-    assert str(error.value).startswith(
+    assert load_error(Spec(name="csv", path=str(path))).startswith(
         f"{path}: 7 of the 10 classes that the largest label, 9 (y_train at line 4), implies "
         "have no example (class(es) 2, 3, 4, 5, 6, ...)"
     )
