@@ -1,6 +1,6 @@
 """The command line's exit codes besides 0 (ok) and a user error's (2; 3 for divergence).
 
-A module of its own, importing nothing, so that the ``nettrainer`` entry point
+A module of its own, importing nothing, so that ``python -m nettrainer``
 can exit with :data:`EXIT_INTERRUPTED` even when Ctrl-C arrives while the
 command line's slow imports (numpy, matplotlib) are still running.
 """
