@@ -85,13 +85,27 @@ def _check_value(key: str, annotation: Any, value: Any, source: str) -> Any:
         nullable = " or null" if type(None) in options else ""
         infinite = " (not a finite number)" if float in options and _is_not_finite(value) else ""
         unquoted = QUOTE_HINT if _read_as_text(key, options, value) else ""
-        raise config_error(
-            source, f"{key} must be {text}{nullable}; got {show(value)}{infinite}{unquoted}")
+        exponent = ""
+        if int in options and float not in options and _is_exponent_text(value):
+            exponent = f" (YAML reads {value} as text; write the integer out"
+            exponent += f": {int(float(value))})" if float(value).is_integer() else ")"
+        raise config_error(source, f"{key} must be {text}{nullable}; got {show(value)}"
+                                   f"{infinite}{unquoted}{exponent}")
     return checked
 
 
 QUOTE_HINT = (" (YAML reads yes, no, on, off and bare numbers as booleans and numbers; "
               "quote the value to keep it text)")
+
+
+def _is_exponent_text(value: Any) -> bool:
+    """Whether ``value`` is a string such as ``"1e3"``: a number YAML 1.1 did not read as one."""
+    if not isinstance(value, str) or "e" not in value.lower():
+        return False
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False
 
 
 def _read_as_text(key: str, options: tuple[type, ...], value: Any) -> bool:

@@ -235,6 +235,10 @@ def test_every_registered_name_is_accepted(tmp_path):
         ("output: {dir: 7}", f"output.dir must be a non-empty path; got 7{QUOTE_IT}"),
         ("name: yes", f"name must be a folder name of letters, digits, '-', '_' and '.'; "
          f"got true{QUOTE_IT}"),
+        ("train: {epochs: 1e3}", "train.epochs must be an integer >= 1; got '1e3' "
+         "(YAML reads 1e3 as text; write the integer out: 1000)"),
+        ("train: {batch_size: 2.5e1}", "train.batch_size must be an integer >= 1; got '2.5e1' "
+         "(YAML reads 2.5e1 as text; write the integer out: 25)"),
         ("train: 5", "train must be a mapping of keys to values; got 5"),
         ("data: {preprocess: [1]}", "data.preprocess must be a mapping of keys to values; got [1]"),
     ],
