@@ -212,9 +212,11 @@ def _draw_accuracies(ax: Axes, runs: Sequence[RunRecord], colours: Sequence[str]
             ax.plot(np.arange(accuracy.size), accuracy, linestyle=style, color=colour,
                     marker="o" if accuracy.size <= 20 else None, markersize=3)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    styles = [("--", "train")]
+    if any(run.history.get("val_acc_history") for run in runs):  # runs with val_size 0 have none
+        styles.append(("-", "validation"))
     ax.legend(handles=[Line2D([], [], color="0.3", linestyle=style, label=label)
-                       for style, label in (("--", "train"), ("-", "validation"))],
-              loc="lower right")
+                       for style, label in styles], loc="lower right")
     ax.set(title="Accuracy per epoch", xlabel="epoch (0: before training)", ylabel="accuracy")
 
 

@@ -446,3 +446,12 @@ def test_legends_of_runs_differing_in_many_keys_fit_in_the_figure(tmp_path, monk
     (legend, figure), = extents
     assert figure.x0 <= legend.x0 and legend.x1 <= figure.x1, (legend, figure)
     assert figure.y0 <= legend.y0 and legend.y1 <= figure.y1, (legend, figure)
+
+
+def test_the_accuracy_legend_names_validation_only_when_a_run_has_it(tmp_path, drawn):
+    unvalidated = make_run()
+    unvalidated.history["val_acc_history"] = []  # as a run with data.val_size 0 writes it
+    plot_runs([unvalidated], tmp_path / "a.png")
+    plot_runs([unvalidated, make_run(folder="20260101-130000")], tmp_path / "b.png")
+    assert drawn[0]["panel_legends"][1] == ["train"]
+    assert drawn[1]["panel_legends"][1] == ["train", "validation"]
