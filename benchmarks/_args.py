@@ -12,8 +12,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from nettrainer.cli import EXIT_INTERRUPTED
 from nettrainer.errors import NettrainerError
+from nettrainer.exit_codes import EXIT_INTERRUPTED
 
 
 class OneLineParser(argparse.ArgumentParser):

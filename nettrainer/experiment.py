@@ -216,8 +216,7 @@ def summarize(
     solver: Solver, dataset: Dataset, writer: RunFolderWriter, iterations: int, status: str
 ) -> dict[str, Any]:
     """Return the ``summary.json`` content; test accuracy uses the best params."""
-    validated = dataset.X_val.shape[0] > 0  # without validation, "best" is the latest
-    if validated:
+    if solver.has_val:
         best_epoch = int(np.argmax(solver.val_acc_history)) if solver.val_acc_history else 0
     else:
         best_epoch = solver.epoch
@@ -228,7 +227,7 @@ def summarize(
         "epochs_completed": solver.epoch,
         "iterations": solver.iteration,
         "best_epoch": best_epoch,
-        "best_val_acc": solver.best_val_acc if validated else None,
+        "best_val_acc": solver.best_val_acc if solver.has_val else None,
         "final_train_acc": solver.train_acc_history[-1] if solver.train_acc_history else None,
         "test_acc": None,
         "wall_time_s": round(seconds, 3),

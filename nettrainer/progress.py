@@ -66,7 +66,7 @@ class Progress:
         text = (
             f"epoch {solver.epoch}/{self.total_epochs} loss {loss_text(loss, 4)} "
             f"train {solver.train_acc_history[-1]:.2%} "
-            f"val {f'{solver.val_acc_history[-1]:.2%}' if solver.X_val.shape[0] else 'n/a'} "
+            f"val {f'{solver.val_acc_history[-1]:.2%}' if solver.has_val else 'n/a'} "
             f"{self.rate():,.0f} samples/s"
         )
         if self.live:

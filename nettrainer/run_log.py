@@ -112,7 +112,7 @@ def metrics_row(solver: Solver, epoch: int, seconds: float) -> dict[str, Any]:
         "learning_rate": f"{used_rate:.6g}",
         "train_loss": runs.loss_text(float(np.mean(epoch_losses))) if epoch_losses else "",
         "train_acc": f"{solver.train_acc_history[epoch]:.6f}",
-        "val_acc": f"{solver.val_acc_history[epoch]:.6f}" if solver.X_val.shape[0] else "",
+        "val_acc": f"{solver.val_acc_history[epoch]:.6f}" if solver.has_val else "",
         "seconds": round(seconds, 3),
     }
 
@@ -122,6 +122,6 @@ def history(solver: Solver) -> dict[str, Any]:
     return {
         "loss_history": solver.loss_history,
         "train_acc_history": solver.train_acc_history,
-        "val_acc_history": solver.val_acc_history if solver.X_val.shape[0] else [],
+        "val_acc_history": solver.val_acc_history if solver.has_val else [],
         "iterations_per_epoch": solver.iterations_per_epoch,
     }

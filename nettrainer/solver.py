@@ -178,6 +178,11 @@ class Solver(ResumableState):
         return self.epoch >= self.num_epochs or self.stopped_early
 
     @property
+    def has_val(self) -> bool:
+        """Whether there are validation examples; without them the latest params count as best."""
+        return self.X_val.shape[0] > 0
+
+    @property
     def stopped_early(self) -> bool:
         """Whether validation accuracy stopped improving for ``early_stopping_patience`` epochs."""
         return self.patience is not None and self.epochs_since_best >= self.patience
@@ -316,7 +321,7 @@ class Solver(ResumableState):
         val_acc = self.check_accuracy(self.X_val, self.y_val, self.num_val_samples)
         self.train_acc_history.append(train_acc)
         self.val_acc_history.append(val_acc)
-        if val_acc > self.best_val_acc or self.X_val.shape[0] == 0:  # no val: keep the latest
+        if val_acc > self.best_val_acc or not self.has_val:
             self.best_val_acc = val_acc
             self.best_params = {k: v.copy() for k, v in self.model.params.items()}
             self.epochs_since_best = 0

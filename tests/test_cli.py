@@ -428,7 +428,7 @@ def test_divergence_exits_3_with_one_line_and_keeps_metrics(tmp_path):
 )
 def test_the_epoch_line_writes_a_diverging_loss_in_exponent_form(capsys, loss, shown):
     solver = SimpleNamespace(epoch=2, loss_history=[loss], train_acc_history=[0.5],
-                             val_acc_history=[0.25], X_val=np.zeros((4, 2)))
+                             val_acc_history=[0.25], has_val=True)
     Progress(5).on_epoch_end(solver)
     line = capsys.readouterr().out
     assert line.startswith(f"epoch 2/5 {shown}train 50.00% val 25.00% ")
@@ -436,7 +436,7 @@ def test_the_epoch_line_writes_a_diverging_loss_in_exponent_form(capsys, loss, s
 
 def test_the_epoch_line_of_a_run_without_validation_says_val_n_a(capsys):
     solver = SimpleNamespace(epoch=1, loss_history=[0.5], train_acc_history=[0.5],
-                             val_acc_history=[0.0], X_val=np.zeros((0, 2)))
+                             val_acc_history=[0.0], has_val=False)
     Progress(5).on_epoch_end(solver)
     assert capsys.readouterr().out.startswith("epoch 1/5 loss 0.5000 train 50.00% val n/a ")
 

@@ -2,7 +2,6 @@
 
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 
 from nettrainer import config, experiment, run_log, runs
@@ -14,7 +13,7 @@ def solver_with_losses(losses):
     return SimpleNamespace(
         iterations_per_epoch=len(losses), loss_history=losses, initial_learning_rate=1e6,
         lr_decay=1.0, train_acc_history=[0.25, 0.5], val_acc_history=[0.2, 0.4],
-        X_val=np.zeros((5, 2)),
+        has_val=True,
     )
 
 
