@@ -61,8 +61,9 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> Config:
     Returns
     -------
     Config
-        The validated config, with ``data.path`` and ``data.test_path`` made
-        absolute (from the current folder).
+        The validated config, with a null ``name`` replaced by ``data.name``,
+        and ``data.path`` and ``data.test_path`` made absolute (from the
+        current folder).
 
     Raises
     ------
@@ -75,7 +76,7 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> Config:
     data = parse_yaml(read_text(Path(path)), source)
     if data is None:
         raise config_error(source, "the file is empty; expected a mapping of keys to values")
-    return _absolute_data_paths(apply(from_dict(data, source), overrides))
+    return _resolve_file_defaults(apply(from_dict(data, source), overrides))
 
 
 def key_named(leaf: str) -> str | None:
@@ -88,18 +89,23 @@ def key_named(leaf: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _absolute_data_paths(cfg: Config) -> Config:
-    """Return ``cfg`` with ``data.path`` and ``data.test_path`` absolute.
+def _resolve_file_defaults(cfg: Config) -> Config:
+    """Return ``cfg`` with its run name set and ``data.path``, ``data.test_path`` absolute.
 
-    Relative paths start from the current folder; fixing them when a config is
-    loaded lets a run's ``config.yaml`` resume or evaluate from any folder.
+    A null ``name`` becomes the data set's name once the overrides are in (so
+    ``--set data.name=mnist`` names the run too). Relative paths start from the
+    current folder. Fixing both when a config is loaded makes a run's
+    ``config.yaml`` say where it was written from and resume or evaluate from
+    any folder.
     """
     absolute = {
         key: os.path.abspath(value)
         for key in ("path", "test_path")
         if (value := getattr(cfg.data, key)) is not None
     }
-    return dataclasses.replace(cfg, data=dataclasses.replace(cfg.data, **absolute))
+    return dataclasses.replace(
+        cfg, name=cfg.run_name, data=dataclasses.replace(cfg.data, **absolute)
+    )
 
 
 def from_dict(mapping: Mapping[str, Any], source: str) -> Config:

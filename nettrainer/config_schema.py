@@ -81,12 +81,17 @@ class OutputConfig:
 class Config:
     """A whole run: its name and seed, and one section per concern."""
 
-    name: str = "spiral"  # run name: <output.dir>/<name>/<timestamp>/
+    name: str | None = None  # run name: <output.dir>/<name>/<timestamp>/; null: data.name
     seed: int = 0  # drives init, data split and shuffling
     data: DataConfig = dataclasses.field(default_factory=DataConfig)
     model: ModelConfig = dataclasses.field(default_factory=ModelConfig)
     train: TrainConfig = dataclasses.field(default_factory=TrainConfig)
     output: OutputConfig = dataclasses.field(default_factory=OutputConfig)
+
+    @property
+    def run_name(self) -> str:
+        """The run folder's name: ``name``, or the data set's name when that is null."""
+        return self.name if self.name is not None else self.data.name
 
 
 Domain = tuple[str, Callable[[Any], bool]]

@@ -97,7 +97,7 @@ def check_configured_model(cfg: config.Config, seed: int, h: float) -> list[Chec
         X=X.astype(np.float64),
         y=y,
     )
-    return [replace(result, name=f"{cfg.name}: {result.name}") for result in results]
+    return [replace(result, name=f"{cfg.run_name}: {result.name}") for result in results]
 
 
 def load_dataset(cfg: config.Config, preprocess_state: dict | None = None) -> Dataset:
@@ -159,7 +159,7 @@ def build_solver(
 
 def start_run(cfg: config.Config, dataset: Dataset) -> Path:
     """Create a new run folder holding the resolved config and the fitted preprocessing."""
-    run_dir = runs.new_run_dir(Path(cfg.output.dir), cfg.name)
+    run_dir = runs.new_run_dir(Path(cfg.output.dir), cfg.run_name)
     runs.write_text(run_dir / "config.yaml", config.dump(cfg, versions=versions()))
     runs.write_npz(run_dir / "preprocess.npz", dataset.preprocess_state)
     runs.write_json(run_dir / "dataset.json", dataset_info(dataset))

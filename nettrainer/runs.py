@@ -344,5 +344,5 @@ def read_run(path: Path, config: dict[str, Any]) -> RunRecord:
         metrics = read_metrics(path / "metrics.csv") if (path / "metrics.csv").exists() else []
     except (OSError, ValueError) as error:
         raise CheckpointError(f"{path / 'metrics.csv'}: cannot be read ({error})") from None
-    name = str(config.get("name", path.parent.name))
+    name = str(config.get("name") or path.parent.name)
     return RunRecord(path, name, config, metrics, history, read_summary(path))

@@ -156,6 +156,24 @@ def test_train_writes_complete_run_folder(tmp_path):
     assert str(run_dir) in result.stdout
 
 
+def test_a_config_without_a_name_writes_its_runs_under_the_data_set_name(tmp_path):
+    cfg = tiny_config(tmp_path / "runs", epochs=1)
+    del cfg["name"]
+    cfg_path = write_config(tmp_path / "cfg.json", cfg)
+    printed = invoke("train", cfg_path, "--print-config", "--set", "data.name=blobs")
+    assert printed.stdout.startswith("name: blobs\nseed: 0\n"), printed.output
+    result = invoke("train", cfg_path, "--quiet")
+    assert result.exit_code == 0, result.output
+    run_dir = only_run_named(tmp_path / "runs", "spiral")
+    assert config.load(run_dir / "config.yaml").name == "spiral"
+
+
+def only_run_named(out: Path, name: str) -> Path:
+    found = run_dirs(out, name)
+    assert len(found) == 1 and sorted(path.name for path in out.iterdir()) == [name], found
+    return found[0]
+
+
 def test_print_config_prints_yaml_and_creates_no_run(tmp_path):
     cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs"))
     result = invoke("train", cfg_path, "--print-config", "--set", "model.reg=0.25")

@@ -67,7 +67,19 @@ def load_error(path, overrides=()):
 
 
 def test_default_yaml_loads_to_the_dataclass_defaults():
-    assert config.load(DEFAULT_YAML) == Config()
+    assert config.load(DEFAULT_YAML) == dataclasses.replace(Config(), name="spiral")
+    raw = yaml.safe_load(DEFAULT_YAML.read_text(encoding="utf-8"))
+    assert config.from_dict(raw, "default.yaml") == Config()
+
+
+def test_a_config_without_a_name_names_its_runs_after_the_data_set(tmp_path):
+    path = write(tmp_path, "data:\n  name: blobs\n")
+    assert config.load(path).name == "blobs"
+    assert config.load(path, ["data.name=spiral"]).name == "spiral"
+    assert config.load(path, ["name=mine"]).name == "mine"
+    assert config.load(write(tmp_path, "name: kept\ndata:\n  name: blobs\n")).name == "kept"
+    assert Config().run_name == "spiral"
+    assert dataclasses.replace(Config(), name="own").run_name == "own"
 
 
 def test_default_yaml_lists_every_field_once_in_schema_order():
@@ -100,7 +112,7 @@ def test_spiral_is_the_case_study_and_overrides_only_what_differs():
 
 def test_a_null_section_takes_its_defaults(tmp_path):
     assert config.load(write(tmp_path, "train:\nmodel: {reg: 0.5}\n")) == Config(
-        model=ModelConfig(reg=0.5)
+        name="spiral", model=ModelConfig(reg=0.5)
     )
 
 
@@ -228,12 +240,13 @@ def test_every_registered_name_is_accepted(tmp_path):
         ),
         (
             "name: my run",
-            "name must be a folder name of letters, digits, '-', '_' and '.'; got 'my run'",
+            "name must be a folder name of letters, digits, '-', '_' and '.' or null; got 'my run'",
         ),
-        ("name: ..", "name must be a folder name of letters, digits, '-', '_' and '.'; got '..'"),
+        ("name: ..",
+         "name must be a folder name of letters, digits, '-', '_' and '.' or null; got '..'"),
         ("seed: -1", "seed must be an integer >= 0; got -1"),
         ("output: {dir: 7}", f"output.dir must be a non-empty path; got 7{QUOTE_IT}"),
-        ("name: yes", f"name must be a folder name of letters, digits, '-', '_' and '.'; "
+        ("name: yes", f"name must be a folder name of letters, digits, '-', '_' and '.' or null; "
          f"got true{QUOTE_IT}"),
         ("train: {epochs: 1e3}", "train.epochs must be an integer >= 1; got '1e3' "
          "(YAML reads 1e3 as text; write the integer out: 1000)"),
@@ -317,7 +330,7 @@ def test_missing_unreadable_and_binary_files(tmp_path):
 
 def test_a_top_level_versions_mapping_is_ignored(tmp_path):
     path = write(tmp_path, "versions: {numpy: 2.0.0}\nseed: 3\n")
-    assert config.load(path) == Config(seed=3)
+    assert config.load(path) == Config(name="spiral", seed=3)
     assert config.from_dict({"versions": {}, "seed": 3}, "run/config.yaml") == Config(seed=3)
 
 
@@ -419,8 +432,8 @@ def test_an_empty_mapping_for_a_leaf_or_unknown_key_gets_the_usual_message():
 def test_override_messages_stay_on_one_line():
     message = load_error(DEFAULT_YAML, ["name=a\nb"])
     assert message == (
-        "--set name=a\\nb: name must be a folder name of letters, digits, '-', '_' and '.'; "
-        "got 'a b'"
+        "--set name=a\\nb: name must be a folder name of letters, digits, '-', '_' and '.' "
+        "or null; got 'a b'"
     )
 
 
