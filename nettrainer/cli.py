@@ -100,10 +100,10 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("config_path", metavar="CONFIG", required=False, type=click.Path(path_type=Path))
+@click.argument("config_path", metavar="[CONFIG]", required=False, type=click.Path(path_type=Path))
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override a config key, e.g. --set train.learning_rate=0.5 (repeatable).")
-@click.option("--out", "out_dir", help="Runs folder (output.dir).")
+@click.option("--out", "out_dir", metavar="DIR", help="Runs folder (output.dir).")
 @click.option("--resume", "resume_dir", type=click.Path(path_type=Path),
               help="Continue the run in this folder from its last.npz.")
 @click.option("--print-config", is_flag=True, help="Print the resolved config and exit.")
@@ -111,6 +111,8 @@ def cli() -> None:
 def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | None,
           resume_dir: Path | None, print_config: bool, quiet: bool) -> None:
     """Train the net described by CONFIG and write a run folder.
+
+    CONFIG may be left out with --resume, which reads the run's own config.yaml.
 
     Example: nettrainer train configs/spiral.yaml --set train.epochs=50
     """

@@ -754,6 +754,12 @@ def test_help_has_an_example(command):
     assert "Example" in result.stdout
 
 
+def test_train_help_shows_config_optional_for_resume():
+    result = invoke("train", "--help")
+    assert "train [OPTIONS] [CONFIG]\n" in result.stdout
+    assert "--out DIR" in result.stdout and "--resume" in result.stdout
+
+
 def test_python_dash_m_help():
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
