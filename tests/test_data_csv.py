@@ -19,7 +19,7 @@ def table(label_first=False):
 def test_label_in_the_last_column_by_default_without_header(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("\n".join(",".join(map(str, row)) for row in table()) + "\n")
-    features, labels = read_table(path, -1, None, np.dtype(np.float64))
+    features, labels, _, _ = read_table(path, -1, None, np.dtype(np.float64))
     np.testing.assert_array_equal(features, X)
     np.testing.assert_array_equal(labels, Y)
     assert labels.dtype == np.int64
@@ -29,7 +29,7 @@ def test_header_is_detected_and_label_column_found_by_name(tmp_path):
     path = tmp_path / "d.csv"
     rows = ["label,a,b,c", *(",".join(map(str, row)) for row in table(label_first=True))]
     path.write_text("\n".join(rows))
-    features, labels = read_table(path, "label", None, np.dtype(np.float32))
+    features, labels, _, _ = read_table(path, "label", None, np.dtype(np.float32))
     assert features.dtype == np.float32
     np.testing.assert_array_equal(features, X.astype(np.float32))
     np.testing.assert_array_equal(labels, Y)
@@ -39,7 +39,7 @@ def test_label_column_in_the_middle(tmp_path):
     path = tmp_path / "d.csv"
     mixed = np.column_stack([X[:, :1], Y, X[:, 1:]])
     path.write_text("\n".join(",".join(map(str, row)) for row in mixed))
-    features, labels = read_table(path, 1, False, np.dtype(np.float64))
+    features, labels, _, _ = read_table(path, 1, False, np.dtype(np.float64))
     np.testing.assert_array_equal(features, X)
     np.testing.assert_array_equal(labels, Y)
 
@@ -65,11 +65,11 @@ def test_a_missing_test_file_names_data_test_path(tmp_path):
         load(spec, seed=0, dtype=np.float64)
 
 NOT_A_NUMBER_HINT = (
-    "every value must be a number, and only the first line may hold column names: it is a "
-    "header when data.header is true, or when data.header is unset and one of its fields is "
-    "not a number"
+    "every feature must be a number (a label may be text), and only the first line may hold "
+    "column names: it is a header when data.header is true, or when data.header is unset and "
+    "one of its features is not a number"
 )
-RAGGED_HINT = "every line must have the same number of comma-separated numbers"
+RAGGED_HINT = "every line must have the same number of comma-separated values"
 
 
 def csv_error(tmp_path, text, header=None, dtype=np.float64):
@@ -132,7 +132,7 @@ def test_error_lines_count_header_blank_and_comment_lines(tmp_path, newline, las
 def test_non_integer_labels(tmp_path):
     assert csv_error(tmp_path, "1,2,0\n1,2,1.5\n") == (
         "label column -1 holds 1 non-integer values (first: 1.5 at line 2); "
-        "set data.label_column to the column of class indices"
+        "set data.label_column to the column of class indices or names"
     )
 
 
@@ -182,3 +182,90 @@ def test_checks_after_parsing_name_the_file_line(tmp_path, text, expected):
     with pytest.raises(DataError) as info:
         load(Spec(name="csv", path=str(path), val_size=0), seed=0, dtype=np.float64)
     assert expected in str(info.value)
+
+
+# text labels: class names ------------------------------------------------------------------
+
+IRIS = ["5.1,3.5,setosa", "7.0,3.2,versicolor", "6.3,3.3,virginica", "4.9,3.0,setosa"]
+
+
+def read_text_labels(tmp_path, lines, label_column=-1, header=None, class_names=None):
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return read_table(path, label_column, header, np.dtype(np.float32), class_names)
+
+
+def test_text_labels_become_sorted_class_names(tmp_path):
+    features, labels, names, has_header = read_text_labels(
+        tmp_path, ["a,b,species", *IRIS], label_column="species"
+    )
+    assert names == ("setosa", "versicolor", "virginica") and has_header
+    np.testing.assert_array_equal(labels, [0, 1, 2, 0])
+    assert labels.dtype == np.int64 and features.dtype == np.float32
+    np.testing.assert_array_equal(features, np.float32([[5.1, 3.5], [7.0, 3.2], [6.3, 3.3],
+                                                         [4.9, 3.0]]))
+
+
+def test_a_file_without_header_keeps_its_first_row_when_its_text_label_recurs(tmp_path):
+    features, labels, names, has_header = read_text_labels(tmp_path, IRIS)
+    assert not has_header and len(labels) == 4 and labels[0] == 0
+    np.testing.assert_array_equal(features[0], np.float32([5.1, 3.5]))
+    assert names == ("setosa", "versicolor", "virginica")
+
+
+def test_a_first_row_whose_only_text_is_a_label_found_nowhere_else_is_a_header(tmp_path):
+    _, labels, names, has_header = read_text_labels(tmp_path, ["1,2,species", *IRIS])
+    assert has_header and len(labels) == 4 and "species" not in names
+
+
+def test_a_text_label_in_the_middle_quoted_and_spaced(tmp_path):
+    features, labels, names, _ = read_text_labels(
+        tmp_path, ['1.0, "cat" ,2.0', "3.0,dog,4.0", '5.0,"cat",6.0'], label_column=1
+    )
+    assert names == ("cat", "dog")
+    np.testing.assert_array_equal(labels, [0, 1, 0])
+    np.testing.assert_array_equal(features, np.float32([[1, 2], [3, 4], [5, 6]]))
+
+
+def test_a_test_file_uses_the_training_class_numbers_and_keeps_its_first_row(tmp_path):
+    names = ("setosa", "versicolor", "virginica")
+    _, labels, got, has_header = read_text_labels(
+        tmp_path, ["1,2,virginica", "3,4,setosa"], class_names=names
+    )
+    assert got == names and not has_header
+    np.testing.assert_array_equal(labels, [2, 0])
+
+
+@pytest.mark.parametrize(
+    ("lines", "class_names", "message"),
+    [
+        (["1,2,setosa", "3,4,rose"], ("setosa", "virginica"),
+         "the label 'rose' at line 2 is not a class of the training file (setosa, virginica); "
+         "every row needs the label of one of the training file's classes"),
+        (["1,2,setosa", "3,4,"], None,
+         "the label at line 2 is empty; every row needs the label of one of the training "
+         "file's classes"),
+        (["1,2,0", "3,4,cat"], (),
+         "the label 'cat' at line 2 is text, but the training file's labels are numbers; "
+         "use one kind of label in both files"),
+        (["a,b,kind", "1,2,cat", "3,4", "5,6,dog"], None,
+         f"the number of columns changed from 3 to 2 at line 3; {RAGGED_HINT}"),
+        (["a,b,kind", "1,2,cat", "3,x,dog"], None,
+         f"could not convert string 'x' to float32 at line 3, column 2; {NOT_A_NUMBER_HINT}"),
+    ],
+)
+def test_text_label_errors_name_the_line(tmp_path, lines, class_names, message):
+    with pytest.raises(DataError) as error:
+        read_text_labels(tmp_path, lines, class_names=class_names)
+    assert str(error.value) == f"{tmp_path / 'd.csv'}: {message}"
+
+
+def test_load_names_the_classes_of_a_text_labelled_data_set_and_its_test_file(tmp_path):
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("\n".join(IRIS * 5) + "\n")
+    test.write_text("1.0,2.0,virginica\n3.0,4.0,setosa\n")
+    spec = Spec(name="csv", path=str(train), test_path=str(test), val_size=5)
+    data = load(spec, seed=0, dtype=np.float64)
+    assert data.class_names == ("setosa", "versicolor", "virginica")
+    assert data.X_train.shape == (15, 2) and data.X_val.shape == (5, 2)
+    np.testing.assert_array_equal(data.y_test, [2, 0])

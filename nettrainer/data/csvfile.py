@@ -1,29 +1,28 @@
 """Data sets in comma-separated text: one example per row, the label in one column.
 
 The label column is an index (negative counts from the end, ``-1`` by default)
-or, when the file has a header row, a column name. Whether the first row is a
-header is detected (it is when not every field is a number) unless the config
-says. Cells are parsed straight into the training dtype by ``numpy.loadtxt``.
-Errors name the place as a 1-based line of the file, as a text editor shows it.
+or, when the file has a header row, a column name. Labels are whole numbers
+(class indices) or text (class names, such as ``setosa``: the classes are the
+training file's names in sorted order). Whether the first row is a header is
+detected unless the config says: it is when a feature field is not a number, or
+when only its label is text and that text is no label of any other row. Cells
+are parsed straight into the training dtype by ``numpy.loadtxt``. Errors name
+the place as a 1-based line of the file, as a text editor shows it.
 """
 
-import re
 import warnings
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
+from nettrainer.data.csvlabels import TextLabelError, encode_labels
+from nettrainer.data.csvlines import COMMENT, CONVERT_ERROR, at_line, line_of, parse_error
 from nettrainer.data.raw import RawData
 from nettrainer.errors import DataError
 
 DELIMITER = ","
-COMMENT = "#"  # numpy.loadtxt's default: the rest of a line after it is ignored
-# numpy.loadtxt's errors; their rows count data rows only, from 0 and from 1 respectively.
-CONVERT_ERROR = re.compile(
-    r"(could not convert string .* to \S+) at row (\d+), column (\d+)\.$", re.DOTALL
-)
-RAGGED_ERROR = re.compile(r"(the number of columns changed from \d+ to \d+) at row (\d+);")
 
 
 def read_csv(
@@ -33,7 +32,7 @@ def read_csv(
     header: bool | None,
     dtype: np.dtype,
 ) -> RawData:
-    """Read a training file and an optional test file of comma-separated numbers.
+    """Read a training file and an optional test file of comma-separated values.
 
     Parameters
     ----------
@@ -52,38 +51,67 @@ def read_csv(
     -------
     RawData
         Features of shape (N, D) in ``dtype`` (a view when the label is the first
-        or last column), int64 labels, no class names (``check`` numbers them).
+        or last column) and int64 labels. Text labels give the class names
+        (sorted), which the test file's labels must be among; with numeric
+        labels there are none (``check`` numbers the classes).
 
     Raises
     ------
     DataError
-        If a file is missing or empty, a cell is not a number, rows differ in
-        length, the label column does not exist, or a label is not a whole number.
+        If a file is missing or empty, a feature is not a number, rows differ
+        in length, the label column does not exist, a numeric label is not a
+        whole number, or the test file's labels are not the training file's kind
+        or classes.
     """
-    X_train, y_train = read_table(path, label_column, header, dtype)
-    X_test, y_test = (None, None)
+    train = read_table(path, label_column, header, dtype)
+    test = None
     files = {"train": str(path)}
-    row_lines = {"train": partial(_line_of_row, path, header)}
+    row_lines = {"train": partial(line_of, path, skip=train.has_header)}
     if test_path is not None:
-        X_test, y_test = read_table(test_path, label_column, header, dtype)
+        test = read_table(test_path, label_column, header, dtype, train.class_names or ())
         files["test"] = str(test_path)
-        row_lines["test"] = partial(_line_of_row, test_path, header)
+        row_lines["test"] = partial(line_of, test_path, skip=test.has_header)
     return RawData(
-        X_train=X_train,
-        y_train=y_train,
-        X_test=X_test,
-        y_test=y_test,
-        class_names=None,
+        X_train=train.X,
+        y_train=train.y,
+        X_test=None if test is None else test.X,
+        y_test=None if test is None else test.y,
+        class_names=train.class_names,
         source=str(path),
         files=files,
         row_lines=row_lines,
     )
 
 
+class CsvTable(NamedTuple):
+    """One csv file, parsed.
+
+    Attributes
+    ----------
+    X : ndarray of shape (N, D)
+        Features in the training dtype.
+    y : ndarray of shape (N,), int64
+        Labels: class indices.
+    class_names : tuple of str or None
+        The class names text labels gave, sorted; None for numeric labels.
+    has_header : bool
+        Whether the first line was a header (given or detected), for line numbers.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    class_names: tuple[str, ...] | None
+    has_header: bool
+
+
 def read_table(
-    path: Path, label_column: int | str, header: bool | None, dtype: np.dtype
-) -> tuple[np.ndarray, np.ndarray]:
-    """Read one csv file into features (N, D) of ``dtype`` and int64 labels (N,).
+    path: Path,
+    label_column: int | str,
+    header: bool | None,
+    dtype: np.dtype,
+    class_names: tuple[str, ...] | None = None,
+) -> CsvTable:
+    """Read one csv file into features (N, D) of ``dtype``, int64 labels (N,) and class names.
 
     Parameters
     ----------
@@ -95,11 +123,16 @@ def read_table(
         Whether the first row is a header; None detects it.
     dtype : numpy.dtype
         Dtype the cells are parsed into.
+    class_names : tuple of str or None
+        None for a training file, whose labels may be numbers or text; for a
+        test file, the training file's class names (``()`` when its labels were
+        numbers), which fix the kind of label and the classes.
 
     Returns
     -------
-    X : ndarray of shape (N, D)
-    y : ndarray of shape (N,), int64
+    CsvTable
+        Its class names are the sorted text labels of a training file, the
+        ``class_names`` given for a test file, or None for numeric labels.
 
     Raises
     ------
@@ -107,17 +140,36 @@ def read_table(
         As for :func:`read_csv`.
     """
     fields = _first_row(path)
-    skip = _skips_first_row(fields, header)
+    skip = _skips_first_row(path, fields, label_column, header, class_names)
     column = _column_index(label_column, fields, skip, path)
-    table = _parse(path, skip, header, dtype)  # (N, D + 1)
+    if not class_names:
+        try:
+            table = _parse(path, skip, header, dtype, column)  # (N, D + 1)
+        except TextLabelError as text_label:
+            if class_names is not None:
+                raise DataError(
+                    f"{path}: the label {text_label.text!r}{at_line(text_label.line)} is text, but "
+                    "the training file's labels are numbers; use one kind of label in both files"
+                ) from None
+        else:
+            return CsvTable(*_numeric_labels(table, column, label_column, path, skip), None, skip)
+    labels, names = encode_labels(_label_texts(path, skip, column), class_names, path, skip)
+    return CsvTable(_features(path, skip, column, header, dtype), labels, names, skip)
+
+
+def _numeric_labels(
+    table: np.ndarray, column: int, label_column: int | str, path: Path, skip: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split a parsed (N, D + 1) table into features (N, D) and whole-number labels (N,)."""
     labels = table[:, column]  # (N,)
     fractional = labels != np.round(labels)
     if fractional.any():
         row = int(np.flatnonzero(fractional)[0])
+        where = at_line(line_of(path, row, skip))
         raise DataError(
             f"{path}: label column {label_column!r} holds {int(fractional.sum())} non-integer "
-            f"values (first: {labels[row]}{_at(_line_of(path, row, skip))}); set data.label_column "
-            "to the column of class indices"
+            f"values (first: {labels[row]}{where}); set data.label_column "
+            "to the column of class indices or names"
         )
     if column in (0, table.shape[1] - 1):
         features = table[:, 1:] if column == 0 else table[:, :-1]  # (N, D) view
@@ -164,96 +216,79 @@ def _column_index(label_column: int | str, fields: list[str], header: bool, path
     return label_column % len(fields)
 
 
-def _parse(path: Path, skip: bool, header: bool | None, dtype: np.dtype) -> np.ndarray:
+def _parse(
+    path: Path,
+    skip: bool,
+    header: bool | None,
+    dtype: np.dtype,
+    label_column: int,
+    usecols: list[int] | None = None,
+) -> np.ndarray:
+    """Parse the file's cells (all columns, or ``usecols``) into an (N, columns) table.
+
+    Raises
+    ------
+    TextLabelError
+        When the first cell that is not a number is in ``label_column``.
+    DataError
+        When it is elsewhere, rows differ in length or there are no rows.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "input contained no data"
             table = np.loadtxt(
                 path, delimiter=DELIMITER, comments=COMMENT, skiprows=int(skip), dtype=dtype,
-                ndmin=2,
+                ndmin=2, usecols=usecols,
             )
     except ValueError as exc:
-        raise _parse_error(path, str(exc), skip, header) from None
+        convert = CONVERT_ERROR.match(str(exc))
+        if convert and int(convert.group(3)) == label_column + 1:
+            text = convert.group(1).split("'")[1]
+            raise TextLabelError(text, line_of(path, int(convert.group(2)), skip)) from None
+        raise parse_error(path, str(exc), skip, header) from None
     if table.shape[0] == 0:
         raise DataError(f"{path}: no data rows after the header; it needs one example per row")
     return table
 
 
-def _parse_error(path: Path, message: str, skip: bool, header: bool | None) -> DataError:
-    """Turn a ``numpy.loadtxt`` error into one naming the line of the file, with a fitting fix.
+def _features(
+    path: Path, skip: bool, column: int, header: bool | None, dtype: np.dtype
+) -> np.ndarray:
+    """Parse every column but the (text) label column into features of shape (N, D)."""
+    width = len(_first_row(path))
+    return _parse(path, skip, header, dtype, -1, [i for i in range(width) if i != column])
 
-    Parameters
-    ----------
-    path : Path
-        The file being parsed.
-    message : str
-        The ``ValueError`` message of ``numpy.loadtxt``.
-    skip : bool
-        Whether the first line was skipped as a header.
-    header : bool or None
-        The ``data.header`` setting; None when the header was detected.
 
-    Returns
-    -------
-    DataError
-        The error to raise.
+def _label_texts(path: Path, skip: bool, column: int) -> np.ndarray:
+    """Return the label column as text, spaces and double quotes stripped: shape (N,).
+
+    The whole file is read as text, so that a row of another length is an
+    error here, as it is for numeric labels.
     """
-    convert = CONVERT_ERROR.match(message)
-    if convert:
-        text, row, column = convert.groups()
-        line = _line_of(path, int(row), skip)
-        place = f"line {line}, column {column}" if line else f"column {column}"
-        return DataError(f"{path}: {text} at {place}; {_convert_hint(line, header)}")
-    ragged = RAGGED_ERROR.match(message)
-    if ragged:
-        reason = ragged.group(1) + _at(_line_of(path, int(ragged.group(2)) - 1, skip))
-    else:
-        reason = message.split(";")[0].rstrip(".")
-    return DataError(
-        f"{path}: {reason}; every line must have the same number of comma-separated numbers"
-    )
+    table = _parse(path, skip, None, np.dtype(str), -1)  # (N, D + 1)
+    return np.char.strip(np.char.strip(table[:, column]), '"')
 
 
-def _convert_hint(line: int | None, header: bool | None) -> str:
-    if line == 1 and header is False:
-        return (
-            "data.header is false, so line 1 is read as data; set data.header to true, "
-            "or leave it unset to detect a header"
-        )
-    return (
-        "every value must be a number, and only the first line may hold column names: it is "
-        "a header when data.header is true, or when data.header is unset and one of its "
-        "fields is not a number"
-    )
+def _skips_first_row(
+    path: Path,
+    fields: list[str],
+    label_column: int | str,
+    header: bool | None,
+    class_names: tuple[str, ...] | None = None,
+) -> bool:
+    """Whether the first row is a header: as ``header`` says, else detected.
 
-
-def _skips_first_row(fields: list[str], header: bool | None) -> bool:
-    """Whether the first row is a header: as ``header`` says, else when a field is not a number."""
-    return header if header is not None else not all(_is_number(field) for field in fields)
-
-
-def _line_of_row(path: Path, header: bool | None, row: int) -> int | None:
-    """Return the 1-based line of data row ``row`` (0-based) of ``path``; for messages."""
-    return _line_of(path, row, _skips_first_row(_first_row(path), header))
-
-
-def _line_of(path: Path, row: int, skip: bool) -> int | None:
-    """Return the 1-based line of the file holding data row ``row`` (0-based).
-
-    Rows are counted as ``numpy.loadtxt`` counts them: after the header line when
-    ``skip``, leaving out empty lines and lines that start with :data:`COMMENT`.
-    Lines end where a text editor ends them (LF, CRLF or CR). None when the file
-    has fewer rows.
+    It is when a field is not a number, except when that field is only the label
+    (a text label, given by index) and the same text labels another row too, or
+    is one of the ``class_names`` of a test file's training file.
     """
-    rows = -1
-    with open(path, encoding="latin-1") as file:  # every byte decodes; line ends are ASCII
-        for number, line in enumerate(file, start=1):
-            if number > skip and line.split(COMMENT, 1)[0] not in ("", "\n"):
-                rows += 1
-                if rows == row:
-                    return number
-    return None
-
-
-def _at(line: int | None) -> str:
-    return "" if line is None else f" at line {line}"
+    if header is not None:
+        return header
+    texts = [i for i, field in enumerate(fields) if not _is_number(field)]
+    if isinstance(label_column, str) or not texts or not -len(fields) <= label_column < len(fields):
+        return bool(texts)
+    column = label_column % len(fields)
+    if texts != [column]:
+        return True
+    label = fields[column]
+    return label not in (class_names or _label_texts(path, True, column))

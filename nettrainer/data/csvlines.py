@@ -1,0 +1,89 @@
+"""Where a csv data row is in its file, and ``numpy.loadtxt``'s errors said in those terms.
+
+``numpy.loadtxt`` counts data rows, leaving out a header, blank lines and
+comments; people count the lines of the file, as a text editor shows them.
+These helpers turn one into the other for every csv message.
+"""
+
+import re
+from pathlib import Path
+
+from nettrainer.errors import DataError
+
+COMMENT = "#"  # numpy.loadtxt's default: the rest of a line after it is ignored
+# numpy.loadtxt's errors; their rows count data rows only, from 0 and from 1 respectively.
+CONVERT_ERROR = re.compile(
+    r"(could not convert string .* to \S+) at row (\d+), column (\d+)\.$", re.DOTALL
+)
+RAGGED_ERROR = re.compile(r"(the number of columns changed from \d+ to \d+) at row (\d+);")
+
+
+def parse_error(path: Path, message: str, skip: bool, header: bool | None) -> DataError:
+    """Turn a ``numpy.loadtxt`` error into one naming the line of the file, with a fitting fix.
+
+    Parameters
+    ----------
+    path : Path
+        The file being parsed.
+    message : str
+        The ``ValueError`` message of ``numpy.loadtxt``.
+    skip : bool
+        Whether the first line was skipped as a header.
+    header : bool or None
+        The ``data.header`` setting; None when the header was detected.
+
+    Returns
+    -------
+    DataError
+        The error to raise.
+    """
+    convert = CONVERT_ERROR.match(message)
+    if convert:
+        text, row, column = convert.groups()
+        line = line_of(path, int(row), skip)
+        place = f"line {line}, column {column}" if line else f"column {column}"
+        return DataError(f"{path}: {text} at {place}; {_convert_hint(line, header)}")
+    ragged = RAGGED_ERROR.match(message)
+    if ragged:
+        reason = ragged.group(1) + at_line(line_of(path, int(ragged.group(2)) - 1, skip))
+    else:
+        reason = message.split(";")[0].rstrip(".")
+    return DataError(
+        f"{path}: {reason}; every line must have the same number of comma-separated values"
+    )
+
+
+def _convert_hint(line: int | None, header: bool | None) -> str:
+    if line == 1 and header is False:
+        return (
+            "data.header is false, so line 1 is read as data; set data.header to true, "
+            "or leave it unset to detect a header"
+        )
+    return (
+        "every feature must be a number (a label may be text), and only the first line may "
+        "hold column names: it is a header when data.header is true, or when data.header is "
+        "unset and one of its features is not a number"
+    )
+
+
+def line_of(path: Path, row: int, skip: bool) -> int | None:
+    """Return the 1-based line of the file holding data row ``row`` (0-based).
+
+    Rows are counted as ``numpy.loadtxt`` counts them: after the header line when
+    ``skip``, leaving out empty lines and lines that start with :data:`COMMENT`.
+    Lines end where a text editor ends them (LF, CRLF or CR). None when the file
+    has fewer rows.
+    """
+    rows = -1
+    with open(path, encoding="latin-1") as file:  # every byte decodes; line ends are ASCII
+        for number, line in enumerate(file, start=1):
+            if number > skip and line.split(COMMENT, 1)[0] not in ("", "\n"):
+                rows += 1
+                if rows == row:
+                    return number
+    return None
+
+
+def at_line(line: int | None) -> str:
+    """Return ``" at line N"`` for a known line, else ``""``: the place in a message."""
+    return "" if line is None else f" at line {line}"
