@@ -7,7 +7,6 @@ dtype and applies the preprocessing fitted on the training split.
 """
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +22,7 @@ from nettrainer.data.idx import (
     is_idx_dir,
     read_idx_dir,
 )
+from nettrainer.data.locations import SEARCH_PATHS, locate, optional_test_path, required_path
 from nettrainer.data.npz import read_npz
 from nettrainer.data.preprocess import apply_preprocess, check_state, fit_preprocess
 from nettrainer.data.raw import RawData, check
@@ -42,19 +42,7 @@ DATASET_NAMES: tuple[str, ...] = (
     "npz",
     "csv",
 )
-DATA_ROOT = Path("data")  # relative to the working directory, like configs/ and runs/
-SEARCH_PATHS = {
-    "fashion-mnist": (DATA_ROOT / "fashion-mnist", Path("/usr/share/datasets/fashion-mnist")),
-    "mnist": (DATA_ROOT / "mnist",),
-    "cifar10": (DATA_ROOT / "cifar-10-batches-bin", DATA_ROOT / "cifar-10-batches-py"),
-}
 TEST_PATH_FORMATS = ("npz", "csv")  # the others have a test split of their own, or none
-GET_IT = {
-    "fashion-mnist": "run `nettrainer data fetch fashion-mnist` "
-    "(or `apt-get install dataset-fashion-mnist`)",
-    "mnist": "run `nettrainer data fetch mnist`",
-    "cifar10": "run `nettrainer data fetch cifar10`",
-}
 
 
 def load(
@@ -144,39 +132,6 @@ def read_raw(spec: "DataConfig", *, seed: int, dtype: np.dtype) -> RawData:
     return check(READERS[spec.name](spec, seed, dtype))
 
 
-def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) -> Path:
-    """Find the folder of data set ``name``: ``path`` if given, else the first of its search paths.
-
-    Parameters
-    ----------
-    name : str
-        ``"fashion-mnist"``, ``"mnist"`` or ``"cifar10"``.
-    path : str or None
-        ``data.path``; when given, it is the only place looked at.
-    found : callable
-        Maps a candidate folder to the folder holding the files, or None.
-
-    Returns
-    -------
-    Path
-        The folder holding the data set's files.
-
-    Raises
-    ------
-    DataError
-        If the data set is in none of the places looked at.
-    """
-    candidates = (Path(path),) if path is not None else SEARCH_PATHS[name]
-    for candidate in candidates:
-        folder = found(candidate) if candidate.is_dir() else None
-        if folder is not None:
-            return folder
-    looked = ", ".join(str(candidate) for candidate in candidates)
-    raise DataError(
-        f"{name} not found in {looked}; {GET_IT[name]}, or set data.path to its folder"
-    )
-
-
 def _float_dtype(dtype: Any) -> np.dtype:
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
@@ -240,34 +195,12 @@ def _cifar(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
 
 
 def _npz(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
-    return read_npz(_required_path(spec), _test_file(spec))
+    return read_npz(required_path(spec), optional_test_path(spec))
 
 
 def _csv(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
-    return read_csv(_required_path(spec), _test_file(spec), spec.label_column, spec.header, dtype)
-
-
-def _test_file(spec: "DataConfig") -> Path | None:
-    return None if spec.test_path is None else _existing_file(spec.test_path, "data.test_path")
-
-
-def _required_path(spec: "DataConfig") -> Path:
-    if spec.path is None:
-        raise DataError(
-            f"data.name = {spec.name} needs data.path, the .{spec.name} file (e.g. --set "
-            f"data.path=data/train.{spec.name}; for `nettrainer data info {spec.name}`: --path)"
-        )
-    return _existing_file(spec.path, "data.path")
-
-
-def _existing_file(path_text: str, key: str) -> Path:
-    """Return ``path_text`` as a Path, or say where a missing file was looked for."""
-    path = Path(path_text)
-    if path.is_file():
-        return path
-    problem = "is a folder, not a file" if path.is_dir() else "no such file"
-    where = "" if path.is_absolute() else f"; relative paths start from {Path.cwd()}"
-    raise DataError(f"{path}: {problem} ({key}{where})")
+    test_path = optional_test_path(spec)
+    return read_csv(required_path(spec), test_path, spec.label_column, spec.header, dtype)
 
 
 READERS: dict[str, Callable[[Any, int, np.dtype], RawData]] = {

@@ -1,0 +1,88 @@
+"""Where a data set's files are: the folders searched for each named set, the files a config names.
+
+A named data set (Fashion-MNIST, MNIST, CIFAR-10) is looked for in ``data.path``
+when the config sets it, else in its :data:`SEARCH_PATHS`; a file format (npz,
+csv) reads the files ``data.path`` and ``data.test_path`` name. Either way a
+missing one is a :class:`~nettrainer.errors.DataError` that says where it was
+looked for and how to get it.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nettrainer.errors import DataError
+
+if TYPE_CHECKING:
+    from nettrainer.config import DataConfig
+
+DATA_ROOT = Path("data")  # relative to the working directory, like configs/ and runs/
+SEARCH_PATHS = {
+    "fashion-mnist": (DATA_ROOT / "fashion-mnist", Path("/usr/share/datasets/fashion-mnist")),
+    "mnist": (DATA_ROOT / "mnist",),
+    "cifar10": (DATA_ROOT / "cifar-10-batches-bin", DATA_ROOT / "cifar-10-batches-py"),
+}
+GET_IT = {
+    "fashion-mnist": "run `nettrainer data fetch fashion-mnist` "
+    "(or `apt-get install dataset-fashion-mnist`)",
+    "mnist": "run `nettrainer data fetch mnist`",
+    "cifar10": "run `nettrainer data fetch cifar10`",
+}
+
+
+def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) -> Path:
+    """Find the folder of data set ``name``: ``path`` if given, else the first of its search paths.
+
+    Parameters
+    ----------
+    name : str
+        ``"fashion-mnist"``, ``"mnist"`` or ``"cifar10"``.
+    path : str or None
+        ``data.path``; when given, it is the only place looked at.
+    found : callable
+        Maps a candidate folder to the folder holding the files, or None.
+
+    Returns
+    -------
+    Path
+        The folder holding the data set's files.
+
+    Raises
+    ------
+    DataError
+        If the data set is in none of the places looked at.
+    """
+    candidates = (Path(path),) if path is not None else SEARCH_PATHS[name]
+    for candidate in candidates:
+        folder = found(candidate) if candidate.is_dir() else None
+        if folder is not None:
+            return folder
+    looked = ", ".join(str(candidate) for candidate in candidates)
+    raise DataError(
+        f"{name} not found in {looked}; {GET_IT[name]}, or set data.path to its folder"
+    )
+
+
+def optional_test_path(spec: "DataConfig") -> Path | None:
+    """Return ``data.test_path`` as an existing file's Path, or None when it is unset."""
+    return None if spec.test_path is None else _existing_file(spec.test_path, "data.test_path")
+
+
+def required_path(spec: "DataConfig") -> Path:
+    """Return ``data.path`` as an existing file's Path; npz and csv data need one."""
+    if spec.path is None:
+        raise DataError(
+            f"data.name = {spec.name} needs data.path, the .{spec.name} file (e.g. --set "
+            f"data.path=data/train.{spec.name}; for `nettrainer data info {spec.name}`: --path)"
+        )
+    return _existing_file(spec.path, "data.path")
+
+
+def _existing_file(path_text: str, key: str) -> Path:
+    """Return ``path_text`` as a Path, or say where a missing file was looked for."""
+    path = Path(path_text)
+    if path.is_file():
+        return path
+    problem = "is a folder, not a file" if path.is_dir() else "no such file"
+    where = "" if path.is_absolute() else f"; relative paths start from {Path.cwd()}"
+    raise DataError(f"{path}: {problem} ({key}{where})")
