@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nettrainer import config, experiment, plots, runs
+from nettrainer import config, data, experiment, plots, runs
 from nettrainer.errors import CheckpointError, DataError
 from nettrainer.solver_state import checked_params
 
@@ -85,12 +85,24 @@ def evaluate_run(run_dir: Path, split: str, checkpoint: str) -> dict[str, Any]:
         ``accuracy``, ``per_class_acc`` (C,), ``class_counts`` (C,),
         ``confusion`` (C, C), ``class_names``, ``num_examples``, ``split``,
         ``checkpoint``.
+
+    Raises
+    ------
+    DataError
+        If the data set has no such split, or ``split`` is ``"test"`` and the
+        file ``data.test_path`` names is gone (val and train never read it).
     """
     cfg = read_run_config(run_dir)
-    dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir))
+    missing = data.missing_test_file(cfg.data) if split == "test" else None
+    if missing is not None:
+        raise DataError(
+            f"{run_dir}: cannot evaluate the test split: {missing}; put the test file back "
+            "there, or evaluate --split val or --split train, which do not read it"
+        )
+    dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir), with_test=split == "test")
     part = dataset.split(split)
     if part is None or part[0].shape[0] == 0:
-        present = [name for name in ("test", "val", "train") if _has_rows(dataset, name)]
+        present = [name for name in ("test", "val", "train") if _has_rows(dataset, name, run_dir)]
         raise DataError(
             f"{run_dir}: data set {cfg.data.name!r} has no {split} split; "
             f"use --split {' or '.join(present)}"
@@ -114,7 +126,9 @@ def evaluate_run(run_dir: Path, split: str, checkpoint: str) -> dict[str, Any]:
     }
 
 
-def _has_rows(dataset: Any, name: str) -> bool:
+def _has_rows(dataset: Any, name: str, run_dir: Path) -> bool:
+    if name == "test" and dataset.X_test is None:  # not loaded: as many as the run recorded
+        return bool(runs.read_dataset_info(run_dir).get("num_test"))
     part = dataset.split(name)
     return part is not None and part[0].shape[0] > 0
 
@@ -184,7 +198,7 @@ def _single_run_pictures(run_dir: Path) -> tuple[Any, Any]:
         return (params["W1"], tuple(info["image_shape"])), None
     if info.get("input_size") == 2:
         cfg = read_run_config(run_dir)
-        dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir))
+        dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir), with_test=False)
         model = experiment.build_model(cfg, dataset)
         model.params = checked_params(params, model.params)
         return None, plots.DecisionRegions(model.predict, dataset.X_train, dataset.y_train)

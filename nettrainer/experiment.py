@@ -82,7 +82,7 @@ def check_configured_model(cfg: config.Config, seed: int, h: float) -> list[Chec
     spiral starts every arm at the origin) would put every ReLU input next to
     the kink, where centred differences are meaningless.
     """
-    dataset = load_dataset(cfg)
+    dataset = load_dataset(cfg, with_test=False)
     rows = np.random.default_rng(seed).choice(
         dataset.X_train.shape[0], size=min(GRADCHECK_EXAMPLES, dataset.X_train.shape[0]),
         replace=False,
@@ -100,8 +100,13 @@ def check_configured_model(cfg: config.Config, seed: int, h: float) -> list[Chec
     return [replace(result, name=f"{cfg.run_name}: {result.name}") for result in results]
 
 
-def load_dataset(cfg: config.Config, preprocess_state: dict | None = None) -> Dataset:
+def load_dataset(
+    cfg: config.Config, preprocess_state: dict | None = None, *, with_test: bool = True
+) -> Dataset:
     """Load the configured data set in the configured dtype, refitting unless a state is given.
+
+    ``with_test=False`` leaves the test split out without reading ``data.test_path``
+    (see :func:`nettrainer.data.load`).
 
     Raises
     ------
@@ -109,7 +114,8 @@ def load_dataset(cfg: config.Config, preprocess_state: dict | None = None) -> Da
         When early stopping is on and the data set has no validation examples to watch.
     """
     dataset = data.load(
-        cfg.data, seed=cfg.seed, dtype=np.dtype(cfg.model.dtype), preprocess_state=preprocess_state
+        cfg.data, seed=cfg.seed, dtype=np.dtype(cfg.model.dtype),
+        preprocess_state=preprocess_state, with_test=with_test,
     )
     if cfg.train.early_stopping_patience is not None and dataset.X_val.shape[0] == 0:
         raise ConfigError(

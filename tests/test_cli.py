@@ -107,6 +107,18 @@ def write_blobs(path: Path) -> Path:
     return path
 
 
+def train_with_test_file(base: Path, epochs: int = 2) -> tuple[Path, Path]:
+    """Train on 2-D npz data whose test split is a data.test_path file; return (run, that file)."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((90, 2)), np.arange(90) % 3
+    np.savez(base / "d.npz", X_train=X[:60], y_train=y[:60])
+    np.savez(base / "t.npz", X_test=X[60:], y_test=y[60:])
+    data = {"name": "npz", "path": str(base / "d.npz"), "test_path": str(base / "t.npz")}
+    result = train(base, tiny_config(base / "runs", epochs=epochs, data=data))
+    assert result.exit_code == 0, result.output
+    return only_run(base / "runs"), base / "t.npz"
+
+
 @pytest.fixture(scope="module")
 def spiral_run(tmp_path_factory) -> Path:
     """A finished tiny spiral run (no test split)."""
@@ -125,6 +137,14 @@ def npz_run(tmp_path_factory) -> Path:
     result = train(base, cfg)
     assert result.exit_code == 0, result.output
     return only_run(base / "runs")
+
+
+@pytest.fixture(scope="module")
+def moved_test_run(tmp_path_factory) -> tuple[Path, Path]:
+    """(a finished run on 2-D npz data, its data.test_path file), the file since moved away."""
+    run_dir, test_file = train_with_test_file(tmp_path_factory.mktemp("moved"))
+    test_file.rename(test_file.with_name("elsewhere.npz"))
+    return run_dir, test_file
 
 
 # --- train: the run folder ---------------------------------------------------------------
@@ -601,6 +621,12 @@ def test_gradcheck_config_on_spiral_passes(tmp_path):
     _check_config(tmp_path, write_config(tmp_path / "cfg.json", tiny_config(tmp_path)))
 
 
+def test_gradcheck_config_does_not_read_the_test_file(tmp_path):
+    data = {"name": "npz", "path": str(write_blobs(tmp_path / "blobs.npz")),
+            "test_path": str(tmp_path / "gone.npz")}
+    _check_config(tmp_path, write_config(tmp_path / "cfg.json", tiny_config(tmp_path, data=data)))
+
+
 def test_gradcheck_failure_exits_1(monkeypatch):
     from nettrainer import layers
 
@@ -630,6 +656,13 @@ def test_plot_two_runs_to_svg(spiral_run, npz_run, tmp_path):
     result = invoke("plot", spiral_run, npz_run, "--out", out)
     assert result.exit_code == 0, result.output
     assert b"<svg" in out.read_bytes()[:1000]
+
+
+def test_plot_draws_decision_regions_without_the_moved_test_file(moved_test_run, tmp_path):
+    run_dir, _ = moved_test_run
+    result = invoke("plot", run_dir, "--out", tmp_path / "c.png")  # 2-D data: loads the data set
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "c.png").read_bytes()[:8] == PNG_MAGIC
 
 
 def test_plot_folder_that_is_not_a_run(tmp_path):
@@ -727,6 +760,32 @@ def test_evaluate_checks_plot_before_evaluating(npz_run, value, fragment):
     result = invoke("evaluate", npz_run, "--plot", value)
     assert_one_line_error(result, "--plot", fragment)
     assert result.stdout == ""  # refused before any evaluation was printed
+
+
+@pytest.mark.parametrize(("split", "size"), [("val", 6), ("train", 54)])
+def test_evaluate_val_and_train_do_not_read_the_test_file(moved_test_run, split, size):
+    run_dir, _ = moved_test_run
+    result = invoke("evaluate", run_dir, "--split", split)
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(rf"{split} accuracy \(best params\): [\d.]+% of {size} examples",
+                        result.stdout.splitlines()[0])
+
+
+def test_evaluate_test_with_the_test_file_gone_is_one_line(moved_test_run):
+    run_dir, test_file = moved_test_run
+    line = assert_one_line_error(invoke("evaluate", run_dir))
+    assert line == (
+        f"error: {run_dir}: cannot evaluate the test split: {test_file}: no such file "
+        "(data.test_path); put the test file back there, or evaluate --split val or "
+        "--split train, which do not read it"
+    )
+
+
+def test_evaluate_of_an_empty_val_split_still_offers_the_test_split(tmp_path):
+    data = {"name": "npz", "path": str(write_blobs(tmp_path / "blobs.npz")), "val_size": 0}
+    assert train(tmp_path, tiny_config(tmp_path / "runs", epochs=1, data=data)).exit_code == 0
+    result = invoke("evaluate", only_run(tmp_path / "runs"), "--split", "val")
+    assert_one_line_error(result, "has no val split; use --split test or train")
 
 
 def test_evaluate_without_test_split(spiral_run):

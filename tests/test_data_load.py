@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from data_fixtures import Preprocess, Spec, idx_bytes
 
-from nettrainer.data import DATASET_NAMES, load
+from nettrainer.data import DATASET_NAMES, load, missing_test_file
 from nettrainer.data.idx import IMAGES_MAGIC, LABELS_MAGIC
 from nettrainer.data.loader import READERS
 from nettrainer.errors import DataError, RegistryError
@@ -142,6 +142,52 @@ def test_a_state_for_other_data_is_refused(tmp_path):
     ):
         load(Spec(name="npz", path=path), seed=0, dtype=np.float64,
              preprocess_state={"mean": np.zeros(784)})
+
+
+@pytest.mark.parametrize("fmt", ["npz", "csv"])
+def test_without_the_test_split_the_test_file_is_never_read(tmp_path, fmt):
+    X, y = np.random.default_rng(0).standard_normal((40, 3)), np.arange(40) % 2
+    if fmt == "npz":
+        np.savez(tmp_path / "d.npz", X_train=X, y_train=y)
+    else:
+        np.savetxt(tmp_path / "d.csv", np.column_stack([X, y]), delimiter=",")
+    gone = tmp_path / f"moved.{fmt}"
+    spec = Spec(name=fmt, path=str(tmp_path / f"d.{fmt}"), test_path=str(gone),
+                preprocess=Preprocess(standardize=True))
+    with pytest.raises(DataError, match=r"moved\.\w+: no such file \(data\.test_path\)$"):
+        load(spec, seed=3, dtype=np.float64)
+    data = load(spec, seed=3, dtype=np.float64, with_test=False)
+    assert data.X_test is None and data.y_test is None
+    same = load(Spec(name=fmt, path=spec.path, preprocess=spec.preprocess), seed=3,
+                dtype=np.float64)  # the split, classes and preprocessing owe nothing to test
+    np.testing.assert_array_equal(data.X_train, same.X_train)
+    np.testing.assert_array_equal(data.X_val, same.X_val)
+    assert data.class_names == same.class_names
+    np.testing.assert_array_equal(data.preprocess_state["std"], same.preprocess_state["std"])
+
+
+def test_without_the_test_split_a_stored_one_is_left_out_too(tmp_path):
+    _, path = numbered(tmp_path, X_test=np.zeros((5, 3)), y_test=np.arange(5) % 2)
+    assert load(Spec(name="npz", path=path), seed=0, dtype=np.float64).X_test.shape == (5, 3)
+    data = load(Spec(name="npz", path=path), seed=0, dtype=np.float64, with_test=False)
+    assert data.X_test is None and data.y_test is None
+
+
+def test_missing_test_file_says_why_without_reading(tmp_path, monkeypatch):
+    _, path = numbered(tmp_path)
+    assert missing_test_file(Spec(name="npz", path=path)) is None
+    assert missing_test_file(Spec(name="npz", path=path, test_path=path)) is None
+    gone = tmp_path / "gone.npz"
+    assert missing_test_file(Spec(name="npz", test_path=str(gone))) == (
+        f"{gone}: no such file (data.test_path)"
+    )
+    assert missing_test_file(Spec(name="npz", test_path=str(tmp_path))) == (
+        f"{tmp_path}: is a folder, not a file (data.test_path)"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert missing_test_file(Spec(name="csv", test_path="t.csv")) == (
+        f"t.csv: no such file (data.test_path; relative paths start from {tmp_path})"
+    )
 
 
 @pytest.mark.parametrize("name", ["spiral", "blobs"])

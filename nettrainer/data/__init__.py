@@ -9,6 +9,7 @@
 
 from nettrainer.data.dataset import Dataset
 from nettrainer.data.loader import DATASET_NAMES, load
+from nettrainer.data.locations import missing_test_file
 from nettrainer.data.preprocess import apply_preprocess, fit_preprocess
 from nettrainer.data.spiral import make_blobs, make_spiral
 from nettrainer.data.summary import DataInfo, SplitInfo, info
@@ -24,4 +25,5 @@ __all__ = [
     "load",
     "make_blobs",
     "make_spiral",
+    "missing_test_file",
 ]

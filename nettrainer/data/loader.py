@@ -7,6 +7,7 @@ dtype and applies the preprocessing fitted on the training split.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -51,6 +52,7 @@ def load(
     seed: int,
     dtype: Any,
     preprocess_state: dict[str, np.ndarray] | None = None,
+    with_test: bool = True,
 ) -> Dataset:
     """Load the data set a config's ``data`` section describes.
 
@@ -67,6 +69,10 @@ def load(
         The training dtype, float32 or float64; features are converted into it once.
     preprocess_state : dict of str to ndarray, optional
         A state saved with a run: applied instead of fitting a new one.
+    with_test : bool, default True
+        Whether to load the test split. False leaves ``X_test`` and ``y_test`` None
+        and never reads ``data.test_path`` (training, ``evaluate --split val``); the
+        classes and the preprocessing come from the training split either way.
 
     Returns
     -------
@@ -82,7 +88,7 @@ def load(
         If the data cannot be found or read, or fail :func:`~nettrainer.data.raw.check`.
     """
     dtype = _float_dtype(dtype)
-    raw = read_raw(spec, seed=seed, dtype=dtype)
+    raw = read_raw(spec, seed=seed, dtype=dtype, with_test=with_test)
     data = _split_and_convert(raw, spec.val_size, spec.max_train, seed, dtype)
     if preprocess_state is None:
         state = fit_preprocess(data.X_train, spec.preprocess)
@@ -95,7 +101,9 @@ def load(
     return data
 
 
-def read_raw(spec: "DataConfig", *, seed: int, dtype: np.dtype) -> RawData:
+def read_raw(
+    spec: "DataConfig", *, seed: int, dtype: np.dtype, with_test: bool = True
+) -> RawData:
     """Read and check the data set of ``spec`` in its stored dtypes (see :func:`load`).
 
     Parameters
@@ -106,6 +114,8 @@ def read_raw(spec: "DataConfig", *, seed: int, dtype: np.dtype) -> RawData:
         Seeds the generators (spiral, blobs).
     dtype : numpy.dtype
         Dtype that text formats (csv) are parsed into.
+    with_test : bool, default True
+        False: leave the test split out, without reading ``data.test_path``.
 
     Returns
     -------
@@ -129,7 +139,10 @@ def read_raw(spec: "DataConfig", *, seed: int, dtype: np.dtype) -> RawData:
             f"data.test_path ({spec.test_path}) is read only for npz and csv data, and "
             f"{spec.name} {has} test split; remove data.test_path"
         )
-    return check(READERS[spec.name](spec, seed, dtype))
+    if not with_test:
+        spec = replace(spec, test_path=None)
+    raw = READERS[spec.name](spec, seed, dtype)
+    return check(raw if with_test else replace(raw, X_test=None, y_test=None))
 
 
 def _float_dtype(dtype: Any) -> np.dtype:

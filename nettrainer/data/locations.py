@@ -78,11 +78,35 @@ def required_path(spec: "DataConfig") -> Path:
     return _existing_file(spec.path, "data.path")
 
 
+def missing_test_file(spec: "DataConfig") -> str | None:
+    """Say why the file ``data.test_path`` names cannot be read, without reading it.
+
+    Parameters
+    ----------
+    spec : nettrainer.config.DataConfig
+        The ``data`` section.
+
+    Returns
+    -------
+    str or None
+        The message :func:`optional_test_path` would raise (the path, ``no such file`` or
+        ``is a folder``, the key); None when ``data.test_path`` is unset or a file.
+    """
+    return None if spec.test_path is None else _file_problem(spec.test_path, "data.test_path")
+
+
 def _existing_file(path_text: str, key: str) -> Path:
-    """Return ``path_text`` as a Path, or say where a missing file was looked for."""
+    """Return ``path_text`` as a Path, or raise saying where a missing file was looked for."""
+    problem = _file_problem(path_text, key)
+    if problem is not None:
+        raise DataError(problem)
+    return Path(path_text)
+
+
+def _file_problem(path_text: str, key: str) -> str | None:
     path = Path(path_text)
     if path.is_file():
-        return path
+        return None
     problem = "is a folder, not a file" if path.is_dir() else "no such file"
     where = "" if path.is_absolute() else f"; relative paths start from {Path.cwd()}"
-    raise DataError(f"{path}: {problem} ({key}{where})")
+    return f"{path}: {problem} ({key}{where})"
