@@ -17,6 +17,7 @@ from nettrainer import __version__, config, evaluation, experiment, reports, run
 from nettrainer.cli_data import data
 from nettrainer.cli_gradcheck import gradcheck
 from nettrainer.console import discard_stdout, echo
+from nettrainer.data import Dataset, missing_test_file
 from nettrainer.errors import ConfigError, NettrainerError
 from nettrainer.exit_codes import EXIT_INTERRUPTED
 from nettrainer.picture_paths import picture_path
@@ -120,7 +121,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
     if print_config:
         echo(config.dump(cfg), nl=False)
         return
-    dataset = experiment.load_dataset(cfg, evaluation.saved_preprocessing(resume_dir))
+    dataset, missing_test = training_data(cfg, resume_dir)
     run_dir = resume_dir or experiment.start_run(cfg, dataset)
     progress = Progress(cfg.train.epochs, quiet=quiet, live=sys.stdout.isatty())
     curves = evaluation.PeriodicCurves(run_dir, experiment.CURVES_EVERY_S)
@@ -131,11 +132,37 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
     progress.close()
     evaluation.draw_curves(run_dir)
     echo(reports.run_summary(run_dir, outcome.status, outcome.summary))
+    if missing_test is not None and outcome.status == "completed":
+        click.echo(f"warning: no test accuracy: {missing_test}; put the file back, then "
+                   f"`nettrainer evaluate {run_dir}` scores best.npz on it", err=True)
     if outcome.error is not None:
         raise outcome.error
     if outcome.status == "interrupted":
         click.echo(f"resume with: nettrainer train --resume {run_dir}", err=True)
         sys.exit(EXIT_INTERRUPTED)
+
+
+def training_data(cfg: config.Config, resume_dir: Path | None) -> tuple[Dataset, str | None]:
+    """Load the data ``train`` trains on; a resumed run whose test file has gone trains without it.
+
+    A new run needs every file its config names. A resumed run cannot change
+    ``data.test_path``, and training never reads the test split, so a missing
+    test file there is a warning, not an error: the run trains on, its
+    ``summary.json`` has ``test_acc: null``, and ``nettrainer evaluate`` gives the
+    same figure once the file is back.
+
+    Returns
+    -------
+    dataset : Dataset
+    missing_test : str or None
+        Why a resumed run has no test split (the missing file and its key), or None.
+    """
+    missing_test = None if resume_dir is None else missing_test_file(cfg.data)
+    if missing_test is not None:
+        click.echo(f"warning: {missing_test}; training goes on without the test split, so "
+                   "summary.json will have no test accuracy", err=True)
+    state = evaluation.saved_preprocessing(resume_dir)
+    return experiment.load_dataset(cfg, state, with_test=missing_test is None), missing_test
 
 
 def resolve_config(

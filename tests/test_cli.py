@@ -329,6 +329,31 @@ def test_resume_metrics_csv_text_matches_an_uninterrupted_run(resumed_pair):
     assert metrics_without_seconds(resumed_dir) == metrics_without_seconds(full_dir)
 
 
+def test_resume_without_the_test_file_trains_on_and_warns_before_and_after(tmp_path):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "part").mkdir()
+    full_dir, _ = train_with_test_file(tmp_path / "full", epochs=3)
+    run_dir, test_file = train_with_test_file(tmp_path / "part", epochs=2)
+    test_file.rename(tmp_path / "elsewhere.npz")
+    result = invoke("train", "--resume", run_dir, "--set", "train.epochs=3", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {test_file}: no such file (data.test_path); training goes on without the "
+        "test split, so summary.json will have no test accuracy",
+        f"warning: no test accuracy: {test_file}: no such file (data.test_path); put the file "
+        f"back, then `nettrainer evaluate {run_dir}` scores best.npz on it",
+    ]
+    assert result.stdout.splitlines()[1].endswith("; test accuracy n/a")
+    assert summary(run_dir)["status"] == "completed" and summary(run_dir)["test_acc"] is None
+    # training never used the test split: the run is the uninterrupted one, test file and all
+    assert _rows_without_seconds(run_dir) == _rows_without_seconds(full_dir)
+    for key, value in runs.read_npz(full_dir / "best.npz").items():
+        assert np.array_equal(runs.read_npz(run_dir / "best.npz")[key], value), key
+    (tmp_path / "elsewhere.npz").rename(test_file)
+    matrix = _confusion(invoke("evaluate", run_dir).stdout)  # what test_acc would have been
+    assert summary(full_dir)["test_acc"] == pytest.approx(np.trace(matrix) / matrix.sum())
+
+
 def test_resume_refuses_a_changed_key(spiral_run):
     before = (spiral_run / "metrics.csv").read_text()
     result = invoke("train", "--resume", spiral_run, "--set", "model.reg=0.5")
