@@ -16,6 +16,10 @@ from nettrainer.data.summary import DataInfo, info
 
 MB = 1e6
 PLAIN_STEPS = 4  # off a terminal, one line per quarter of each download
+TEST_ONLY = (
+    "a test split alone (X_test, y_test): use it as data.test_path, with data.path an npz "
+    "holding X_train and y_train"
+)
 
 
 class DownloadProgress:
@@ -99,14 +103,22 @@ def info_command(target: str, path: str | None) -> None:
 
 
 def describe(report: DataInfo) -> list[str]:
-    """Turn a :class:`DataInfo` into the lines ``nettrainer data info`` prints."""
+    """Turn a :class:`DataInfo` into the lines ``nettrainer data info`` prints.
+
+    A test split stored alone has labels, not classes (the data file it goes
+    with names those); a last line says how to use it.
+    """
+    test_only = "train" not in report.splits
+    classes, per = ("labels", "label") if test_only else ("classes", "class")
     where = "" if report.format == "generated" else f" in {report.location}"
     lines = [f"{report.name}: {report.format} data{where}"]
     if report.image_shape is not None:
         lines.append(f"image shape: {' x '.join(map(str, report.image_shape))}")
-    lines.append(f"classes ({len(report.class_names)}): {', '.join(report.class_names)}")
+    lines.append(f"{classes} ({len(report.class_names)}): {', '.join(report.class_names)}")
     for split, about in report.splits.items():
         shape = " x ".join(map(str, about.shape))
         counts = " ".join(map(str, about.class_counts))
-        lines.append(f"{split}: {shape} {about.dtype}; per class: {counts}")
+        lines.append(f"{split}: {shape} {about.dtype}; per {per}: {counts}")
+    if test_only:
+        lines.append(TEST_ONLY)
     return lines

@@ -76,6 +76,49 @@ def test_info_on_an_npz_file(tmp_path):
     ]
 
 
+TEST_ONLY_LINE = (
+    "a test split alone (X_test, y_test): use it as data.test_path, with data.path an npz "
+    "holding X_train and y_train"
+)
+
+
+def test_info_on_a_test_only_npz_file_describes_its_test_split(tmp_path):
+    path = tmp_path / "t.npz"
+    np.savez(path, X_test=np.zeros((4, 2, 3), np.uint8), y_test=np.array([0, 2, 2, 5]))
+    expected = [
+        f"npz: npz data in {path}",
+        "image shape: 2 x 3",
+        "labels (3): 0, 2, 5",
+        "test: 4 x 6 uint8; per label: 1 2 1",
+        TEST_ONLY_LINE,
+    ]
+    for args in ([str(path)], ["npz", "--path", str(path)]):
+        result = CliRunner().invoke(data, ["info", *args])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == expected
+
+
+@pytest.mark.parametrize(("arrays", "message"), [
+    ({"X_test": np.zeros((3, 2))},
+     "{path}: missing array(s) y_test; a data.test_path npz holds X_test and y_test "
+     "(numpy.savez(path, X_test=..., y_test=...))"),
+    ({"X_test": np.zeros((3, 2)), "y_test": np.array([0, -1, 1])},
+     "{path}: 1 of 3 y_test labels are negative (first: -1 at row 1); labels must be class "
+     "indices 0, 1, 2, ..."),
+    ({"X_test": np.array([[0.0], [np.inf]]), "y_test": np.array([0, 1])},
+     "{path}: 1 of 2 X_test rows contain NaN or infinite values (first at row 1); fill or drop "
+     "them before training"),
+    ({"X_test": np.zeros((3, 2)), "y_test": np.array([0, 1])},
+     "{path}: X_test has 3 rows but y_test has 2 labels; every example needs exactly one label"),
+])
+def test_info_on_a_test_only_npz_file_checks_it(tmp_path, arrays, message):
+    path = tmp_path / "t.npz"
+    np.savez(path, **arrays)
+    result = CliRunner().invoke(data, ["info", str(path)])
+    assert isinstance(result.exception, DataError)
+    assert str(result.exception) == message.format(path=path)
+
+
 def test_info_on_a_name_with_path(tmp_path):
     write_idx_dataset(tmp_path / "fm", np.random.default_rng(0), n_train=30, n_test=10, gz=False)
     result = CliRunner().invoke(data, ["info", "fashion-mnist", "--path", str(tmp_path / "fm")])

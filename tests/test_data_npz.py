@@ -73,6 +73,17 @@ def test_a_bad_test_path_is_one_line(tmp_path, test_arrays, message):
     assert str(error.value) == message.format(test=test)
 
 
+def test_a_test_only_file_as_data_path_says_it_is_for_data_test_path(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "t.npz", X_test=X, y_test=y)
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{spec.path}: holds only X_test, y_test, a test split: name it in data.test_path, "
+        "and in data.path an npz holding X_train and y_train"
+    )
+
+
 def test_two_test_splits_are_refused(tmp_path):
     X, y = arrays(np.random.default_rng(0))
     np.savez(tmp_path / "test.npz", X_test=X, y_test=y)

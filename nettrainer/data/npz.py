@@ -54,34 +54,81 @@ def read_npz(path: Path, test_path: Path | None = None) -> RawData:
     _check_pairs(arrays, path)
     files = {}
     if test_path is not None:
-        arrays.update(_read_test_file(test_path, path, has_test="X_test" in arrays))
+        if "X_test" in arrays:
+            raise DataError(
+                f"{path} holds X_test, and data.test_path names another test split "
+                f"({test_path}); remove data.test_path, or X_test and y_test from the data file"
+            )
+        arrays.update(_test_arrays(test_path))
         files["test"] = str(test_path)
     names = arrays.pop("class_names", None)
-    image_shape = arrays["X_train"].shape[1:] if arrays["X_train"].ndim > 2 else None
-    for key in arrays:
-        if key.startswith("X_") and arrays[key].ndim > 2:
-            arrays[key] = arrays[key].reshape(arrays[key].shape[0], -1)  # (N, D)
+    image_shape = _image_shape(arrays["X_train"])
+    arrays = {key: _flat(a) if key.startswith("X_") else a for key, a in arrays.items()}
     class_names = None if names is None else _class_names(names, path)
     return RawData(
         **arrays, class_names=class_names, source=str(path), files=files, image_shape=image_shape
     )
 
 
-def _read_test_file(test_path: Path, path: Path, has_test: bool) -> dict[str, np.ndarray]:
-    if has_test:
-        raise DataError(
-            f"{path} holds X_test, and data.test_path names another test split ({test_path}); "
-            "remove data.test_path, or X_test and y_test from the data file"
-        )
-    arrays = _load_arrays(test_path)
-    _check_keys(arrays, test_path, TEST_KEYS, "a data.test_path npz holds only")
+def read_test_npz(path: Path) -> tuple[np.ndarray, np.ndarray, tuple[int, ...] | None]:
+    """Read an ``.npz`` holding only ``X_test`` and ``y_test`` (a ``data.test_path`` file).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    X_test : ndarray of shape (N, D)
+        Features in their stored dtype, flattened when stored as (N, d1, ..., dk).
+    y_test : ndarray of shape (N,)
+        Labels in their stored dtype.
+    image_shape : tuple of int or None
+        ``(d1, ..., dk)`` for images, else None.
+
+    Raises
+    ------
+    DataError
+        If the file is not a zip of ``.npy`` arrays, holds an object array, an
+        array other than the two, or lacks one of them.
+    """
+    arrays = _test_arrays(path)
+    return _flat(arrays["X_test"]), arrays["y_test"], _image_shape(arrays["X_test"])
+
+
+def holds_only_test_split(path: Path) -> bool:
+    """Whether ``path`` is an npz of ``X_test`` and/or ``y_test`` alone (a ``data.test_path`` file).
+
+    Only the archive's list of arrays is read. False for anything else, a file
+    that cannot be read as an npz included (reading it says why).
+    """
+    try:
+        with _open(path) as npz:
+            names = set(npz.files)
+    except DataError:
+        return False
+    return bool(names) and names <= set(TEST_KEYS)
+
+
+def _test_arrays(path: Path) -> dict[str, np.ndarray]:
+    arrays = _load_arrays(path)
+    _check_keys(arrays, path, TEST_KEYS, "a data.test_path npz holds only")
     missing = [key for key in TEST_KEYS if key not in arrays]
     if missing:
         raise DataError(
-            f"{test_path}: missing array(s) {', '.join(missing)}; a data.test_path npz holds "
+            f"{path}: missing array(s) {', '.join(missing)}; a data.test_path npz holds "
             "X_test and y_test (numpy.savez(path, X_test=..., y_test=...))"
         )
     return arrays
+
+
+def _image_shape(X: np.ndarray) -> tuple[int, ...] | None:
+    return X.shape[1:] if X.ndim > 2 else None
+
+
+def _flat(X: np.ndarray) -> np.ndarray:
+    return X.reshape(X.shape[0], -1) if X.ndim > 2 else X  # (N, D)
 
 
 def _check_keys(
@@ -96,6 +143,11 @@ def _check_pairs(arrays: dict[str, np.ndarray], path: Path) -> None:
     present_pairs = [pair for pair in PAIRS if set(pair) & set(arrays)]
     required = ["X_train", "y_train", *(key for pair in present_pairs for key in pair)]
     missing = [key for key in required if key not in arrays]
+    if missing and arrays and set(arrays) <= set(TEST_KEYS):
+        raise DataError(
+            f"{path}: holds only {', '.join(sorted(arrays))}, a test split: name it in "
+            "data.test_path, and in data.path an npz holding X_train and y_train"
+        )
     if missing:
         raise DataError(
             f"{path}: missing array(s) {', '.join(missing)}; an npz data set needs X_train and "
@@ -104,16 +156,20 @@ def _check_pairs(arrays: dict[str, np.ndarray], path: Path) -> None:
 
 
 def _load_arrays(path: Path) -> dict[str, np.ndarray]:
+    with _open(path) as npz:
+        return {key: _read_array(npz, key, path) for key in npz.files}
+
+
+def _open(path: Path) -> np.lib.npyio.NpzFile:
+    """Open ``path`` as an npz archive, whose arrays are read only when asked for."""
     _check_magic(path)
     try:
-        npz = np.load(path, allow_pickle=False)
+        return np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DataError(
             f"{path}: cannot read it as an npz file ({reason}); save it again with numpy.savez"
         ) from None
-    with npz:
-        return {key: _read_array(npz, key, path) for key in npz.files}
 
 
 def _check_magic(path: Path) -> None:

@@ -77,7 +77,7 @@ class RawData:
     def position(self, name: str, row: int) -> str:
         """Say where row ``row`` (0-based) of split ``name`` is: its file line when known."""
         line = self.row_lines[name](row) if name in self.row_lines else None
-        return f"at row {row}" if line is None else f"at line {line}"
+        return _at_row(row) if line is None else f"at line {line}"
 
 
 def check(raw: RawData) -> RawData:
@@ -106,10 +106,7 @@ def check(raw: RawData) -> RawData:
     num_features = raw.X_train.shape[1] if raw.X_train.ndim == 2 else None
     splits = {name: pair for name in SPLITS if (pair := raw.split(name)) is not None}
     for name, (X, y) in splits.items():
-        _check_shapes(X, y, name, raw.where(name), num_features)
-        _check_feature_dtype(X, name, raw.where(name))
-        _check_label_dtype(y, name, raw.where(name))
-        _check_non_negative(y, name, raw.where(name), partial(raw.position, name))
+        _check_split(X, y, name, raw.where(name), num_features, partial(raw.position, name))
     labels = {
         name: (y, raw.where(name), partial(raw.position, name)) for name, (_, y) in splits.items()
     }
@@ -117,6 +114,49 @@ def check(raw: RawData) -> RawData:
     for name, (X, _) in splits.items():
         _check_finite(X, name, raw.where(name), partial(raw.position, name))
     return replace(raw, class_names=names)
+
+
+def check_test_file(X: np.ndarray, y: np.ndarray, where: str) -> None:
+    """Check a test split stored on its own (a ``data.test_path`` npz) as :func:`check` would.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+        Its features, as stored.
+    y : ndarray of shape (N,)
+        Its labels, as stored.
+    where : str
+        The file, for messages.
+
+    Raises
+    ------
+    DataError
+        If X and y disagree in rows, the features are not real numbers or not
+        finite, or the labels are not integers >= 0. The class rules are left to
+        :func:`check` with the data file, which says what the classes are.
+    """
+    num_features = X.shape[1] if X.ndim == 2 else None
+    _check_split(X, y, "test", where, num_features, _at_row)
+    _check_finite(X, "test", where, _at_row)
+
+
+def _at_row(row: int) -> str:
+    return f"at row {row}"
+
+
+def _check_split(
+    X: np.ndarray,
+    y: np.ndarray,
+    name: str,
+    where: str,
+    num_features: int | None,
+    at: Callable[[int], str],
+) -> None:
+    """Check one split's shapes, dtypes and signs: all but the classes and finiteness."""
+    _check_shapes(X, y, name, where, num_features)
+    _check_feature_dtype(X, name, where)
+    _check_label_dtype(y, name, where)
+    _check_non_negative(y, name, where, at)
 
 
 def _is_integer(y: np.ndarray) -> bool:

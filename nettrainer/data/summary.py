@@ -10,7 +10,8 @@ import numpy as np
 from nettrainer.data.cifar import cifar_format, find_cifar_dir
 from nettrainer.data.idx import identify, is_idx_dir, read_idx_dir
 from nettrainer.data.loader import DATASET_NAMES, read_raw
-from nettrainer.data.raw import SPLITS, RawData, check
+from nettrainer.data.npz import holds_only_test_split, read_test_npz
+from nettrainer.data.raw import SPLITS, RawData, check, check_test_file
 from nettrainer.errors import DataError
 
 FORMATS = {"npz": "npz", "csv": "csv", "spiral": "generated", "blobs": "generated"}
@@ -50,11 +51,14 @@ class DataInfo:
     location : str
         Where it was found.
     class_names : tuple of str
-        One name per class.
+        One name per class; for a test split stored alone (the npz that
+        ``data.test_path`` takes), the labels it holds, since only the data file
+        says what the classes are.
     image_shape : tuple of int or None
         Shape of one example as an image, None for non-images.
     splits : dict of str to SplitInfo
-        The stored splits (``"train"``, and ``"val"``/``"test"`` when present).
+        The stored splits: ``"train"``, and ``"val"``/``"test"`` when present;
+        ``"test"`` alone for a ``data.test_path`` npz.
     """
 
     name: str
@@ -88,6 +92,7 @@ def info(name_or_path: str, path: str | None = None) -> DataInfo:
         ``.csv``) or folder (IDX files, CIFAR-10 batches). A folder of IDX files is
         named by :func:`~nettrainer.data.idx.identify` (the pinned checksums of
         Fashion-MNIST and MNIST), else reported as ``"idx"`` with numbered classes.
+        An npz holding only ``X_test`` and ``y_test`` is described as a test split.
     path : str, optional
         With a name: where to look, like ``data.path`` (required for npz and csv).
 
@@ -102,6 +107,8 @@ def info(name_or_path: str, path: str | None = None) -> DataInfo:
         If the data set cannot be found, read, or fails the checks every data set passes.
     """
     if name_or_path in DATASET_NAMES:
+        if _is_test_file(name_or_path, path):
+            return _describe_test_file(Path(path))
         raw = _reader(name_or_path, path)()
         return _describe(name_or_path, _format(name_or_path, raw), raw)
     if path is not None:
@@ -110,7 +117,23 @@ def info(name_or_path: str, path: str | None = None) -> DataInfo:
             f"{', '.join(DATASET_NAMES)} (to describe a file, pass only the file)"
         )
     name, fmt, read = _guess(Path(name_or_path))
+    if _is_test_file(name, name_or_path):
+        return _describe_test_file(Path(name_or_path))
     return _describe(name, fmt, read())
+
+
+def _is_test_file(name: str, path: str | None) -> bool:
+    """Whether npz file ``path`` holds only a test split, for ``data.test_path``."""
+    return name == "npz" and path is not None and holds_only_test_split(Path(path))
+
+
+def _describe_test_file(path: Path) -> DataInfo:
+    X, y, image_shape = read_test_npz(path)
+    check_test_file(X, y, str(path))
+    labels, counts = np.unique(y, return_counts=True)  # (K,), (K,): no bincount of a huge label
+    split = SplitInfo(X.shape, str(X.dtype), tuple(int(c) for c in counts))
+    classes = tuple(str(label) for label in labels)
+    return DataInfo("npz", "npz", str(path), classes, image_shape, {"test": split})
 
 
 def _guess(target: Path) -> tuple[str, str, Callable[[], RawData]]:
