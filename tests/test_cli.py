@@ -610,6 +610,23 @@ def test_missing_data_file(tmp_path, monkeypatch):
     _no_run_left(tmp_path)
 
 
+@pytest.mark.parametrize(("fmt", "test_file", "fix"), [
+    ("npz", "t.csv", "data.test_path of npz data must be an npz too, holding X_test and y_test"),
+    ("csv", "t.npz", "data.test_path of csv data must be a csv file too, like data.path"),
+])
+def test_a_test_file_in_another_format_than_the_data_is_one_line(tmp_path, fmt, test_file, fix):
+    X, y = np.random.default_rng(0).standard_normal((30, 2)), np.arange(30) % 3
+    np.savez(tmp_path / "d.npz", X_train=X, y_train=y)
+    np.savez(tmp_path / "t.npz", X_test=X, y_test=y)
+    for name in ("d.csv", "t.csv"):
+        np.savetxt(tmp_path / name, np.column_stack([X, y]), delimiter=",")
+    data = {"name": fmt, "path": str(tmp_path / f"d.{fmt}"), "test_path": str(tmp_path / test_file)}
+    line = assert_one_line_error(train(tmp_path, tiny_config(tmp_path / "runs", data=data)))
+    assert line.startswith(f"error: {tmp_path / test_file}: ")
+    assert fix in line and "set data.name" not in line
+    _no_run_left(tmp_path)
+
+
 # --- gradcheck ---------------------------------------------------------------------------
 
 

@@ -64,6 +64,36 @@ def test_a_missing_test_file_names_data_test_path(tmp_path):
     with pytest.raises(DataError, match=r"nope\.csv: no such file \(data\.test_path\)$"):
         load(spec, seed=0, dtype=np.float64)
 
+def test_an_npz_file_named_as_csv_says_which_setting_to_change(tmp_path):
+    train = tmp_path / "train.csv"
+    train.write_text("\n".join(",".join(map(str, row)) for row in table()))
+    np.savez(tmp_path / "d.npz", X_train=X, y_train=Y)
+    with pytest.raises(DataError) as error:
+        load(Spec(name="csv", path=str(tmp_path / "d.npz")), seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{tmp_path / 'd.npz'}: an npz (zip) file, not comma-separated text; for an npz data "
+        "set, set data.name: npz"
+    )
+    np.savez(tmp_path / "t.npz", X_test=X, y_test=Y)
+    spec = Spec(name="csv", path=str(train), test_path=str(tmp_path / "t.npz"), val_size=0)
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == (
+        f"{tmp_path / 't.npz'}: an npz (zip) file, not comma-separated text; data.test_path of "
+        "csv data must be a csv file too, like data.path"
+    )
+
+
+def test_an_unreadable_test_file_names_data_test_path(tmp_path):
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("\n".join(",".join(map(str, row)) for row in table()))
+    test.write_bytes(b"\xff\xfe0,1\n")
+    spec = Spec(name="csv", path=str(train), test_path=str(test), val_size=0)
+    with pytest.raises(DataError, match=r"test\.csv: cannot read the csv file \('utf-8' codec "
+                       r".*\); check data\.test_path$"):
+        load(spec, seed=0, dtype=np.float64)
+
+
 NOT_A_NUMBER_HINT = (
     "every feature must be a number (a label may be text), and only the first line may hold "
     "column names: it is a header when data.header is true, or when data.header is unset and "

@@ -286,6 +286,26 @@ def test_a_file_that_is_not_a_zip_is_called_so(tmp_path, content, looks):
     assert str(error.value) == f"{path}: {NOT_NPZ}: {looks}; {SAVEZ}"
 
 
+SAVEZ_TEST = (
+    "data.test_path of npz data must be an npz too, holding X_test and y_test: save it with "
+    "numpy.savez(path, X_test=..., y_test=...)"
+)
+
+
+@pytest.mark.parametrize(("content", "looks"), [
+    (b"x0,x1,label\n0.5,1.5,0\n", "a text file"),  # no hint to set data.name: csv
+    (b"\x93NUMPY\x01\x00", "a single .npy array, not named arrays"),
+])
+def test_a_test_path_that_is_not_an_npz_says_it_must_be_one(tmp_path, content, looks):
+    X, y = arrays(np.random.default_rng(0))
+    test = tmp_path / "test.csv"
+    test.write_bytes(content)
+    spec = replace(save(tmp_path / "d.npz", X_train=X, y_train=y), test_path=str(test))
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value) == f"{test}: {NOT_NPZ}: {looks}; {SAVEZ_TEST}"
+
+
 def test_a_broken_zip_is_one_line(tmp_path):
     path = tmp_path / "d.npz"
     path.write_bytes(b"PK\x03\x04 and then garbage")

@@ -19,10 +19,15 @@ import numpy as np
 
 from nettrainer.data.csvlabels import TextLabelError, encode_labels
 from nettrainer.data.csvlines import COMMENT, CONVERT_ERROR, at_line, line_of, parse_error
+from nettrainer.data.npz import is_zip
 from nettrainer.data.raw import RawData
 from nettrainer.errors import DataError
 
 DELIMITER = ","
+NPZ_AS_CSV = {  # what to do about an npz file given as csv, per key naming it
+    "data.path": "for an npz data set, set data.name: npz",
+    "data.test_path": "data.test_path of csv data must be a csv file too, like data.path",
+}
 
 
 def read_csv(
@@ -124,9 +129,9 @@ def read_table(
     dtype : numpy.dtype
         Dtype the cells are parsed into.
     class_names : tuple of str or None
-        None for a training file, whose labels may be numbers or text; for a
-        test file, the training file's class names (``()`` when its labels were
-        numbers), which fix the kind of label and the classes.
+        None for a training file (``data.path``), whose labels may be numbers or
+        text; for a test file (``data.test_path``), the training file's class names
+        (``()`` when its labels were numbers), which fix the label kind and classes.
 
     Returns
     -------
@@ -139,7 +144,7 @@ def read_table(
     DataError
         As for :func:`read_csv`.
     """
-    fields = _first_row(path)
+    fields = _first_row(path, "data.path" if class_names is None else "data.test_path")
     skip = _skips_first_row(path, fields, label_column, header, class_names)
     column = _column_index(label_column, fields, skip, path)
     if not class_names:
@@ -154,7 +159,7 @@ def read_table(
         else:
             return CsvTable(*_numeric_labels(table, column, label_column, path, skip), None, skip)
     labels, names = encode_labels(_label_texts(path, skip, column), class_names, path, skip)
-    return CsvTable(_features(path, skip, column, header, dtype), labels, names, skip)
+    return CsvTable(_features(path, skip, column, len(fields), header, dtype), labels, names, skip)
 
 
 def _numeric_labels(
@@ -178,13 +183,15 @@ def _numeric_labels(
     return features, labels.astype(np.int64)
 
 
-def _first_row(path: Path) -> list[str]:
+def _first_row(path: Path, key: str) -> list[str]:
+    if is_zip(path):
+        raise DataError(f"{path}: an npz (zip) file, not comma-separated text; {NPZ_AS_CSV[key]}")
     try:
         with open(path, encoding="utf-8") as file:
             line = file.readline()
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise DataError(f"{path}: cannot read the csv file ({reason}); check data.path") from None
+        raise DataError(f"{path}: cannot read the csv file ({reason}); check {key}") from None
     if not line.strip():
         raise DataError(f"{path}: the csv file is empty; it needs one example per row")
     return [field.strip().strip('"') for field in line.split(DELIMITER)]
@@ -252,10 +259,9 @@ def _parse(
 
 
 def _features(
-    path: Path, skip: bool, column: int, header: bool | None, dtype: np.dtype
+    path: Path, skip: bool, column: int, width: int, header: bool | None, dtype: np.dtype
 ) -> np.ndarray:
-    """Parse every column but the (text) label column into features of shape (N, D)."""
-    width = len(_first_row(path))
+    """Parse every column of ``width`` but the (text) label column into features (N, D)."""
     return _parse(path, skip, header, dtype, -1, [i for i in range(width) if i != column])
 
 

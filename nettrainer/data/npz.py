@@ -22,6 +22,11 @@ PAIRS = (("X_val", "y_val"), TEST_KEYS)
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first entry, or an empty zip
 NPY_MAGIC = b"\x93NUMPY"
 TEXT_BYTES = frozenset(range(32, 127)) | frozenset(b"\t\n\r")
+SAVE_DATA = "save the data set with numpy.savez(path, X_train=..., y_train=...)"
+SAVE_TEST = (
+    "data.test_path of npz data must be an npz too, holding X_test and y_test: save it with "
+    "numpy.savez(path, X_test=..., y_test=...)"
+)
 
 
 def read_npz(path: Path, test_path: Path | None = None) -> RawData:
@@ -49,7 +54,7 @@ def read_npz(path: Path, test_path: Path | None = None) -> RawData:
         unknown key, or a split without its labels (or labels without features),
         or if both files hold a test split.
     """
-    arrays = _load_arrays(path)
+    arrays = _load_arrays(path, test=False)
     _check_keys(arrays, path, NPZ_KEYS, "an npz data set holds only")
     _check_pairs(arrays, path)
     files = {}
@@ -104,15 +109,24 @@ def holds_only_test_split(path: Path) -> bool:
     that cannot be read as an npz included (reading it says why).
     """
     try:
-        with _open(path) as npz:
+        with _open(path, test=True) as npz:
             names = set(npz.files)
     except DataError:
         return False
     return bool(names) and names <= set(TEST_KEYS)
 
 
+def is_zip(path: Path) -> bool:
+    """Whether ``path`` starts as a zip archive, as an npz file does; False if it cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(NPY_MAGIC)).startswith(ZIP_MAGICS)
+    except OSError:
+        return False
+
+
 def _test_arrays(path: Path) -> dict[str, np.ndarray]:
-    arrays = _load_arrays(path)
+    arrays = _load_arrays(path, test=True)
     _check_keys(arrays, path, TEST_KEYS, "a data.test_path npz holds only")
     missing = [key for key in TEST_KEYS if key not in arrays]
     if missing:
@@ -155,14 +169,14 @@ def _check_pairs(arrays: dict[str, np.ndarray], path: Path) -> None:
         )
 
 
-def _load_arrays(path: Path) -> dict[str, np.ndarray]:
-    with _open(path) as npz:
+def _load_arrays(path: Path, test: bool) -> dict[str, np.ndarray]:
+    with _open(path, test) as npz:
         return {key: _read_array(npz, key, path) for key in npz.files}
 
 
-def _open(path: Path) -> np.lib.npyio.NpzFile:
-    """Open ``path`` as an npz archive, whose arrays are read only when asked for."""
-    _check_magic(path)
+def _open(path: Path, test: bool) -> np.lib.npyio.NpzFile:
+    """Open ``path`` (``data.test_path`` when ``test``) as an npz; arrays are read when asked."""
+    _check_magic(path, test)
     try:
         return np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
@@ -172,8 +186,12 @@ def _open(path: Path) -> np.lib.npyio.NpzFile:
         ) from None
 
 
-def _check_magic(path: Path) -> None:
-    """Refuse a file that is not a zip archive, saying what it looks like instead."""
+def _check_magic(path: Path, test: bool) -> None:
+    """Refuse a file that is not a zip archive, saying what it looks like and what to save.
+
+    ``test``: the file is ``data.test_path``, which must be an npz whatever it looks
+    like, rather than ``data.path``, where text means a csv data set.
+    """
     try:
         with open(path, "rb") as file:
             start = file.read(len(NPY_MAGIC))
@@ -186,13 +204,11 @@ def _check_magic(path: Path) -> None:
     elif not start:
         looks = "an empty file"
     elif all(byte in TEXT_BYTES for byte in start):
-        looks = "a text file (for a csv file, set data.name: csv)"
+        looks = "a text file" if test else "a text file (for a csv file, set data.name: csv)"
     else:
         looks = f"not a zip archive (it starts with {start!r})"
-    raise DataError(
-        f"{path}: not an npz file (a zip of .npy arrays): {looks}; save the data set with "
-        "numpy.savez(path, X_train=..., y_train=...)"
-    )
+    save = SAVE_TEST if test else SAVE_DATA
+    raise DataError(f"{path}: not an npz file (a zip of .npy arrays): {looks}; {save}")
 
 
 def _read_array(npz: np.lib.npyio.NpzFile, key: str, path: Path) -> np.ndarray:
