@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -307,6 +308,34 @@ def test_resume_refuses_out(spiral_run, tmp_path):
 def test_resume_of_a_completed_run_says_how_to_train_longer(spiral_run):
     result = invoke("train", "--resume", spiral_run)
     assert_one_line_error(result, "already completed 3 epochs", "--set train.epochs=N with N > 3")
+
+
+@pytest.mark.parametrize("status", [None, "finished"])
+def test_a_summary_without_a_valid_status_is_refused_alike_by_resume_evaluate_and_plot(
+        spiral_run, tmp_path, status):
+    """A hand-edited summary.json is not taken for an unfinished run (resume re-finished it)."""
+    run_dir = Path(shutil.copytree(spiral_run, tmp_path / "run"))
+    changed = {key: value for key, value in summary(run_dir).items() if key != "status"}
+    if status is not None:
+        changed["status"] = status
+    (run_dir / "summary.json").write_text(json.dumps(changed))
+    before = {path.name: path.read_bytes() for path in run_dir.iterdir()}
+    got = "no 'status' key" if status is None else f'"{status}"'
+    expected = (
+        f"error: {run_dir / 'summary.json'}: status must be one of completed, interrupted, "
+        f"diverged, as nettrainer writes it; got {got}; the file was changed outside "
+        f"nettrainer: restore it, or delete it and 'nettrainer train --resume {run_dir}' "
+        "writes it again")
+    for args in (["train", "--resume", run_dir], ["evaluate", run_dir, "--split", "val"],
+                 ["plot", run_dir]):
+        assert assert_one_line_error(invoke(*args)) == expected, args
+    assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
+    (run_dir / "summary.json").unlink()  # the fix the message gives
+    assert invoke("train", "--resume", run_dir, "--quiet").exit_code == 0
+    assert {key: value for key, value in summary(run_dir).items()
+            if key not in ("wall_time_s", "samples_per_s")} == {
+        key: value for key, value in summary(spiral_run).items()
+        if key not in ("wall_time_s", "samples_per_s")}
 
 
 @pytest.mark.parametrize(
