@@ -18,10 +18,9 @@ from nettrainer.cli_data import data
 from nettrainer.cli_gradcheck import gradcheck
 from nettrainer.console import discard_stdout, echo
 from nettrainer.errors import ConfigError, NettrainerError
-from nettrainer.exit_codes import EXIT_INTERRUPTED
 from nettrainer.picture_paths import picture_path
-from nettrainer.progress import Progress, interrupt_handler
-from nettrainer.stop_signals import sigterm_raises, stop_of
+from nettrainer.progress import Progress
+from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
 
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
 
@@ -138,7 +137,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
         raise outcome.error
     if outcome.status == "interrupted":
         click.echo(f"resume with: nettrainer train --resume {run_dir}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(STOPS[progress.stop_signal].exit_code)
 
 
 def resolve_config(

@@ -402,7 +402,13 @@ def _wait_for_rows(metrics: Path, rows: int, process: subprocess.Popen, timeout:
     pytest.fail(f"{metrics} did not get {rows} rows within {timeout} s")
 
 
-def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
+@pytest.mark.parametrize(
+    ("signum", "code", "notice"),
+    [(signal.SIGINT, 130, "stopping after the current step (Ctrl-C again to abort)"),
+     (signal.SIGTERM, 143, "terminated: stopping after the current step (SIGTERM again to abort)")],
+)
+def test_ctrl_c_or_sigterm_stops_cleanly_and_the_run_resumes(tmp_path, signum, code, notice):
+    """SIGTERM is what kill, timeout and job schedulers send: it stops like Ctrl-C, exit 143."""
     cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs", epochs=100000))
     stdout_path, stderr_path = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
     with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
@@ -417,14 +423,15 @@ def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
                 time.sleep(0.05)
             run_dir = only_run(tmp_path / "runs")
             _wait_for_rows(run_dir / "metrics.csv", 3, process, timeout=30)
-            process.send_signal(signal.SIGINT)
-            code = process.wait(timeout=30)
+            process.send_signal(signum)
+            process.wait(timeout=30)
         finally:
             if process.poll() is None:
                 process.kill()
                 process.wait()
     err = stderr_path.read_text()
-    assert code == 130, err
+    assert process.returncode == code, err
+    assert err.startswith(f"\n{notice}\n"), err
     assert f"resume with: nettrainer train --resume {run_dir}" in err
     assert "Traceback" not in err
     state = runs.load_state(run_dir / "last.npz")

@@ -1,4 +1,4 @@
-"""Tests of nettrainer.stop_signals: SIGTERM raised like Ctrl-C, and the exit codes.
+"""Tests of nettrainer.stop_signals: SIGTERM raised like Ctrl-C, training's clean stop, exit codes.
 
 Signals go to this process with ``signal.raise_signal``, whose Python handler
 runs before the next statement; the handlers in force before are restored.
@@ -6,6 +6,7 @@ runs before the next statement; the handlers in force before are restored.
 
 import signal
 import threading
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,7 @@ from nettrainer.cli import cli
 from nettrainer.stop_signals import (
     STOPS,
     Terminated,
+    interrupt_handler,
     sigterm_raises,
     stop_of,
 )
@@ -32,6 +34,24 @@ def test_each_stop_reports_its_own_word_and_128_plus_its_number():
     assert (stop_of(KeyboardInterrupt()).word, stop_of(KeyboardInterrupt()).exit_code) == (
         "interrupted", 130)
     assert all(stop.exit_code == 128 + signum for signum, stop in STOPS.items())
+
+
+@pytest.mark.parametrize(("first", "second", "aborts_with"), [
+    (signal.SIGTERM, signal.SIGTERM, Terminated),
+    (signal.SIGINT, signal.SIGINT, KeyboardInterrupt),
+    (signal.SIGTERM, signal.SIGINT, KeyboardInterrupt),
+])
+def test_training_stops_cleanly_on_the_first_signal_and_aborts_on_the_second(
+        capsys, first, second, aborts_with):
+    before = {signum: signal.getsignal(signum) for signum in STOPS}
+    progress = SimpleNamespace(stop_signal=None)
+    with sigterm_raises(), interrupt_handler(progress):
+        signal.raise_signal(first)  # no exception: the solver stops after its step
+        assert progress.stop_signal == first
+        with pytest.raises(aborts_with):
+            signal.raise_signal(second)
+    assert capsys.readouterr().err == f"\n{STOPS[first].stopping}\n"
+    assert {signum: signal.getsignal(signum) for signum in STOPS} == before
 
 
 def test_the_command_line_still_runs_in_a_worker_thread(tmp_path):
