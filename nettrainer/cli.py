@@ -19,9 +19,9 @@ from nettrainer.cli_gradcheck import gradcheck
 from nettrainer.console import discard_stdout, echo
 from nettrainer.data import Dataset, missing_test_file
 from nettrainer.errors import ConfigError, NettrainerError
-from nettrainer.exit_codes import EXIT_INTERRUPTED
 from nettrainer.picture_paths import picture_path
-from nettrainer.progress import Progress, interrupt_handler
+from nettrainer.progress import Progress
+from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
 
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
 
@@ -42,16 +42,19 @@ class Commands(click.Group):
             ctx.exit(0)
 
     def invoke(self, ctx: click.Context) -> object:
-        """Run the command, mapping user errors (and OS errors such as a full disk) and Ctrl-C.
+        """Run the command, mapping user errors (and OS errors, e.g. a full disk), Ctrl-C, SIGTERM.
 
         Both kinds of error become one line on stderr and exit 2 (3 for
         divergence), as does a usage mistake such as an unknown option or
-        command; Ctrl-C outside training exits 130. Output that click prints
-        itself (a command's --help) into a closed pipe ends quietly, exit 0,
-        as :func:`~nettrainer.console.echo` does for the commands' own output.
+        command; Ctrl-C outside training prints ``interrupted`` and exits 130,
+        SIGTERM ``terminated`` and 143, after the same clean-up. Output that
+        click prints itself (a command's --help) into a closed pipe ends
+        quietly, exit 0, as :func:`~nettrainer.console.echo` does for the
+        commands' own output.
         """
         try:
-            return super().invoke(ctx)
+            with sigterm_raises():
+                return super().invoke(ctx)
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as error:
@@ -66,9 +69,10 @@ class Commands(click.Group):
             where = f"{error.filename}: " if error.filename else ""
             click.echo(f"error: {where}{error.strerror or error}", err=True)
             ctx.exit(2)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM's Terminated
+            stop = stop_of(interrupt)
+            click.echo(stop.word, err=True)
+            ctx.exit(stop.exit_code)
 
 
 def _usage_error(error: click.UsageError, ctx: click.Context) -> NoReturn:
@@ -139,7 +143,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
         raise outcome.error
     if outcome.status == "interrupted":
         click.echo(f"resume with: nettrainer train --resume {run_dir}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(STOPS[progress.stop_signal].exit_code)
 
 
 def training_data(cfg: config.Config, resume_dir: Path | None) -> tuple[Dataset, str | None]:

@@ -7,3 +7,4 @@ command line's slow imports (numpy, matplotlib) are still running.
 
 EXIT_GRADCHECK_FAILED = 1  # a gradient check failed
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT (128 + 2)
+EXIT_TERMINATED = 143  # SIGTERM (kill, timeout, a job scheduler), as a shell reports it (128 + 15)

@@ -1,4 +1,4 @@
-"""Training progress on the terminal, and Ctrl-C turned into a clean stop.
+"""Training progress on the terminal.
 
 Part of the command line (with :mod:`nettrainer.cli`, the only code that
 prints): a :class:`Progress` is a solver callback. On a terminal it redraws one
@@ -6,13 +6,8 @@ live line; otherwise it prints one plain line per epoch, with no carriage
 returns or colour codes, so logs stay readable.
 """
 
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-
-import click
 
 from nettrainer.console import echo
 from nettrainer.runs import loss_text
@@ -36,14 +31,14 @@ class Progress:
     def __init__(self, total_epochs: int, *, quiet: bool = False, live: bool = False):
         self.total_epochs = total_epochs
         self.quiet, self.live = quiet, live
-        self.interrupted = False
+        self.stop_signal: int | None = None  # set by stop_signals.interrupt_handler
         self.last_draw = 0.0
         self.window_start = time.perf_counter()
         self.window_samples = 0
 
     def on_iteration(self, solver: Any) -> None:
-        """Count samples, redraw the live line now and then, and honour Ctrl-C."""
-        if self.interrupted:
+        """Count samples, redraw the live line now and then, and honour Ctrl-C or SIGTERM."""
+        if self.stop_signal is not None:
             solver.request_stop()
         self.window_samples += solver.batch_size
         now = time.perf_counter()
@@ -81,24 +76,3 @@ class Progress:
         if self.live and not self.quiet:
             echo("")
 
-
-@contextmanager
-def interrupt_handler(progress: Progress) -> Iterator[None]:
-    """Turn the first Ctrl-C into a clean stop after the current step; a second one aborts.
-
-    Parameters
-    ----------
-    progress : Progress
-        Its ``interrupted`` flag is set, and it asks the solver to stop.
-    """
-
-    def handle(_signum: int, _frame: Any) -> None:
-        progress.interrupted = True
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        click.echo("\nstopping after the current step (Ctrl-C again to abort)", err=True)
-
-    previous = signal.signal(signal.SIGINT, handle)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

@@ -37,6 +37,7 @@ METRIC_COLUMNS = (
 RUN_MARKERS = ("config.yaml", "history.json")
 STATE_META_KEY = "__meta__"
 LOSS_EXPONENT_FROM = 1e6  # metrics.csv losses this large are written as 1.234567e+06
+RUN_STATUSES = ("completed", "interrupted", "diverged")  # how a run ended: summary.json's status
 
 
 def atomic_write(path: Path, write: Any, mode: str = "w") -> None:
@@ -276,8 +277,34 @@ def read_dataset_info(path: Path) -> dict[str, Any]:
 
 
 def read_summary(path: Path) -> dict[str, Any]:
-    """Read a run's ``summary.json``; empty while the run has not stopped once."""
-    return _read_json_object(Path(path) / "summary.json")
+    """Read a run's ``summary.json``; empty while the run has not stopped once.
+
+    Raises
+    ------
+    CheckpointError
+        If the file is there but is not a JSON object, or its ``status`` or
+        ``epochs_completed`` (what ``train --resume`` and ``evaluate`` read
+        back) is not what nettrainer writes.
+    """
+    file = Path(path) / "summary.json"
+    if not file.exists():
+        return {}
+    summary = _read_json_object(file)
+    if summary.get("status") not in RUN_STATUSES:
+        raise _summary_changed(file, summary, "status", f"one of {', '.join(RUN_STATUSES)}")
+    epochs = summary.get("epochs_completed")
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
+        raise _summary_changed(file, summary, "epochs_completed", "an integer >= 0")
+    return summary
+
+
+def _summary_changed(path: Path, summary: dict[str, Any], key: str, domain: str) -> CheckpointError:
+    """Return the error for a ``summary.json`` whose ``key`` is not in ``domain``, and the fix."""
+    got = json.dumps(summary[key]) if key in summary else f"no {key!r} key"
+    return CheckpointError(
+        f"{path}: {key} must be {domain}, as nettrainer writes it; got {got}; the file was "
+        f"changed outside nettrainer: restore it, or delete it and 'nettrainer train --resume "
+        f"{path.parent}' writes it again")
 
 
 def _read_json_object(path: Path) -> dict[str, Any]:

@@ -155,8 +155,18 @@ def _emit_array(array, out):
     out += b"tb"  # TUPLE, BUILD the array
 
 
+@dataclass
+class Stalled:
+    """A route that sends ``head`` of a ``length``-byte body, then stalls until ``release``."""
+
+    head: bytes
+    length: int
+    release: threading.Event = field(default_factory=threading.Event)
+
+
 class _Handler(BaseHTTPRequestHandler):
-    """Serves ``server.routes`` (URL path -> bytes, or (bytes, declared length)); logs requests."""
+    """Serves ``server.routes`` (URL path -> bytes, (bytes, declared length) or a
+    :class:`Stalled`); logs requests."""
 
     def do_GET(self):
         self.server.requests.append(self.path)
@@ -164,11 +174,17 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             self.send_error(404)
             return
-        body, length = route if isinstance(route, tuple) else (route, len(route))
+        if isinstance(route, Stalled):
+            body, length = route.head, route.length
+        else:
+            body, length = route if isinstance(route, tuple) else (route, len(route))
         self.send_response(200)
         self.send_header("Content-Length", str(length))
         self.end_headers()
         self.wfile.write(body)
+        if isinstance(route, Stalled):
+            self.wfile.flush()
+            route.release.wait(timeout=60)
 
     def log_message(self, *args):
         """Keep the test output clean."""

@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -372,6 +373,34 @@ def test_resume_of_a_completed_run_says_how_to_train_longer(spiral_run):
     assert_one_line_error(result, "already completed 3 epochs", "--set train.epochs=N with N > 3")
 
 
+@pytest.mark.parametrize("status", [None, "finished"])
+def test_a_summary_without_a_valid_status_is_refused_alike_by_resume_evaluate_and_plot(
+        spiral_run, tmp_path, status):
+    """A hand-edited summary.json is not taken for an unfinished run (resume re-finished it)."""
+    run_dir = Path(shutil.copytree(spiral_run, tmp_path / "run"))
+    changed = {key: value for key, value in summary(run_dir).items() if key != "status"}
+    if status is not None:
+        changed["status"] = status
+    (run_dir / "summary.json").write_text(json.dumps(changed))
+    before = {path.name: path.read_bytes() for path in run_dir.iterdir()}
+    got = "no 'status' key" if status is None else f'"{status}"'
+    expected = (
+        f"error: {run_dir / 'summary.json'}: status must be one of completed, interrupted, "
+        f"diverged, as nettrainer writes it; got {got}; the file was changed outside "
+        f"nettrainer: restore it, or delete it and 'nettrainer train --resume {run_dir}' "
+        "writes it again")
+    for args in (["train", "--resume", run_dir], ["evaluate", run_dir, "--split", "val"],
+                 ["plot", run_dir]):
+        assert assert_one_line_error(invoke(*args)) == expected, args
+    assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
+    (run_dir / "summary.json").unlink()  # the fix the message gives
+    assert invoke("train", "--resume", run_dir, "--quiet").exit_code == 0
+    assert {key: value for key, value in summary(run_dir).items()
+            if key not in ("wall_time_s", "samples_per_s")} == {
+        key: value for key, value in summary(spiral_run).items()
+        if key not in ("wall_time_s", "samples_per_s")}
+
+
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
@@ -436,7 +465,13 @@ def _wait_for_rows(metrics: Path, rows: int, process: subprocess.Popen, timeout:
     pytest.fail(f"{metrics} did not get {rows} rows within {timeout} s")
 
 
-def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
+@pytest.mark.parametrize(
+    ("signum", "code", "notice"),
+    [(signal.SIGINT, 130, "stopping after the current step (Ctrl-C again to abort)"),
+     (signal.SIGTERM, 143, "terminated: stopping after the current step (SIGTERM again to abort)")],
+)
+def test_ctrl_c_or_sigterm_stops_cleanly_and_the_run_resumes(tmp_path, signum, code, notice):
+    """SIGTERM is what kill, timeout and job schedulers send: it stops like Ctrl-C, exit 143."""
     cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs", epochs=100000))
     stdout_path, stderr_path = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
     with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
@@ -451,14 +486,15 @@ def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
                 time.sleep(0.05)
             run_dir = only_run(tmp_path / "runs")
             _wait_for_rows(run_dir / "metrics.csv", 3, process, timeout=30)
-            process.send_signal(signal.SIGINT)
-            code = process.wait(timeout=30)
+            process.send_signal(signum)
+            process.wait(timeout=30)
         finally:
             if process.poll() is None:
                 process.kill()
                 process.wait()
     err = stderr_path.read_text()
-    assert code == 130, err
+    assert process.returncode == code, err
+    assert err.startswith(f"\n{notice}\n"), err
     assert f"resume with: nettrainer train --resume {run_dir}" in err
     assert "Traceback" not in err
     state = runs.load_state(run_dir / "last.npz")

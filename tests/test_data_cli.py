@@ -1,15 +1,24 @@
 """The ``data`` command group through click's CliRunner: happy-path output, errors raised."""
 
 import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from data_fixtures import local_server, no_proxy_env, write_idx_dataset
+from data_fixtures import Stalled, local_server, no_proxy_env, write_idx_dataset
 
 from nettrainer.cli_data import DownloadProgress, data
+from nettrainer.data.fetch import BLOCK
 from nettrainer.data.sources import SOURCES, Remote, Source
 from nettrainer.errors import DataError, FetchError
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -46,6 +55,39 @@ def test_fetch_failure_raises_fetch_error_for_the_main_cli(tmp_path, mnist_serve
     assert isinstance(result.exception, FetchError)
     assert "t10k-images-idx3-ubyte.gz: HTTP 404 Not Found" in str(result.exception)
     assert not (tmp_path / "d").exists()  # the folders the failed fetch made are gone
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"),
+                                                     (signal.SIGINT, 130, "interrupted")])
+def test_a_signal_mid_download_leaves_no_part_file_and_exits_128_plus_its_number(
+        tmp_path, monkeypatch, signum, code, word):
+    """kill, timeout or a job scheduler (SIGTERM) cleans up like Ctrl-C (SIGINT)."""
+    no_proxy_env(monkeypatch)
+    first = SOURCES["mnist"].files[0].filename
+    stall = Stalled(b"x" * BLOCK, 10 * BLOCK)  # one block reaches the .part, then nothing
+    with local_server() as server:
+        server.routes[f"/mirror/mnist/{first}"] = stall
+        env = {**os.environ, "PYTHONPATH": str(REPO),
+               "NETTRAINER_MIRROR": f"http://127.0.0.1:{server.server_port}/mirror"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nettrainer", "data", "fetch", "mnist", "--dir", "d"],
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            part = tmp_path / "d" / "mnist" / f"{first}.part"
+            deadline = time.monotonic() + 30
+            while not (part.exists() and part.stat().st_size == len(stall.head)):
+                assert process.poll() is None and time.monotonic() < deadline, process.poll()
+                time.sleep(0.02)
+            process.send_signal(signum)
+            out, err = process.communicate(timeout=30)
+        finally:
+            stall.release.set()
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert (process.returncode, err) == (code, f"{word}\n")
+    assert out.startswith("downloading http://127.0.0.1:")
+    assert list(tmp_path.iterdir()) == []  # no .part, and not the folders made for it
 
 
 def test_fetch_refuses_unknown_names_through_click():

@@ -268,6 +268,57 @@ def test_run_json_files_that_hold_no_object_are_one_line_errors(tmp_path, text, 
         runs.read_run(tmp_path, {"name": "spiral"})
 
 
+def test_a_summary_without_status_is_one_line_naming_the_file_key_and_fix(tmp_path):
+    make_run_folder(tmp_path)
+    (tmp_path / "summary.json").write_text('{"epochs_completed": 3, "best_epoch": 2}')
+    with pytest.raises(CheckpointError) as info:
+        runs.read_summary(tmp_path)
+    assert str(info.value) == (
+        f"{tmp_path / 'summary.json'}: status must be one of completed, interrupted, diverged, "
+        "as nettrainer writes it; got no 'status' key; the file was changed outside nettrainer: "
+        f"restore it, or delete it and 'nettrainer train --resume {tmp_path}' writes it again")
+
+
+@pytest.mark.parametrize(
+    ("summary", "got"),
+    [
+        ('{"status": "done", "epochs_completed": 3}', 'status must be one of completed, '
+                                                       'interrupted, diverged, as nettrainer '
+                                                       'writes it; got "done";'),
+        ('{"status": null, "epochs_completed": 3}', "status must be one of completed, "
+                                                     "interrupted, diverged, as nettrainer "
+                                                     "writes it; got null;"),
+        ('{"status": ["completed"], "epochs_completed": 3}', 'got ["completed"];'),
+        ("{}", "got no 'status' key;"),
+        ('{"status": "completed"}', "epochs_completed must be an integer >= 0, as nettrainer "
+                                    "writes it; got no 'epochs_completed' key;"),
+        ('{"status": "completed", "epochs_completed": "3"}', 'epochs_completed must be an '
+                                                              'integer >= 0, as nettrainer '
+                                                              'writes it; got "3";'),
+        ('{"status": "interrupted", "epochs_completed": -1}', "got -1;"),
+        ('{"status": "diverged", "epochs_completed": 2.0}', "got 2.0;"),
+        ('{"status": "completed", "epochs_completed": true}', "got true;"),
+    ],
+)
+def test_a_summary_status_or_epoch_count_nettrainer_never_writes_is_refused(
+        tmp_path, summary, got):
+    make_run_folder(tmp_path)
+    (tmp_path / "summary.json").write_text(summary)
+    with pytest.raises(CheckpointError) as info:
+        runs.read_summary(tmp_path)
+    assert str(info.value).startswith(f"{tmp_path / 'summary.json'}: ")
+    assert got in str(info.value) and "\n" not in str(info.value)
+    with pytest.raises(CheckpointError, match="the file was changed outside nettrainer"):
+        runs.read_run(tmp_path, {"name": "spiral"})  # what plot reads
+
+
+@pytest.mark.parametrize("status", runs.RUN_STATUSES)
+def test_a_summary_as_nettrainer_writes_it_is_read_back(tmp_path, status):
+    make_run_folder(tmp_path)
+    (tmp_path / "summary.json").write_text(f'{{"status": "{status}", "epochs_completed": 0}}')
+    assert runs.read_summary(tmp_path) == {"status": status, "epochs_completed": 0}
+
+
 @pytest.mark.parametrize(
     ("history", "key"),
     [
