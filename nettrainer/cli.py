@@ -201,12 +201,34 @@ def resolve_config(
             f"{', '.join(RESUMABLE_KEYS)} may differ (start a new run instead)"
         )
     done = runs.read_summary(resume_dir)
-    if done.get("status") == "completed" and wanted.train.epochs <= done["epochs_completed"]:
-        raise ConfigError(
-            f"{resume_dir}: the run already completed {done['epochs_completed']} epochs; "
-            f"add --set train.epochs=N with N > {done['epochs_completed']} to train longer"
-        )
+    if done.get("status") == "completed":
+        _refuse_completed(resume_dir, done, saved, wanted.train.epochs)
     return wanted
+
+
+def _refuse_completed(
+    resume_dir: Path, done: dict, saved: config.Config, wanted_epochs: int
+) -> None:
+    """Raise unless a completed run can go on: it ran every epoch and more are asked for.
+
+    A run that completed before its last epoch was ended by early stopping
+    (older runs' summaries do not say so, but their epoch count does); resumed,
+    it would stop again at once, without a step.
+    """
+    epochs = done["epochs_completed"]
+    if done.get("stopped_early", epochs < saved.train.epochs):
+        patience = saved.train.early_stopping_patience
+        raise ConfigError(
+            f"{resume_dir}: early stopping ended the run at epoch {epochs} (no better "
+            f"validation accuracy for train.early_stopping_patience = {patience} epochs), so "
+            "resuming would stop again at once; start a new run, with a larger "
+            "train.early_stopping_patience or null to train longer"
+        )
+    if wanted_epochs <= epochs:
+        raise ConfigError(
+            f"{resume_dir}: the run already completed {epochs} epochs; "
+            f"add --set train.epochs=N with N > {epochs} to train longer"
+        )
 
 
 @cli.command()

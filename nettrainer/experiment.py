@@ -231,6 +231,7 @@ def summarize(
     summary = {
         "status": status,
         "epochs_completed": solver.epoch,
+        "stopped_early": solver.stopped_early,
         "iterations": solver.iteration,
         "best_epoch": best_epoch,
         "best_val_acc": solver.best_val_acc if solver.has_val else None,

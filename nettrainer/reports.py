@@ -40,6 +40,8 @@ def run_summary(run_dir: object, status: str, summary: dict[str, Any]) -> str:
     else:
         best = (f"best val accuracy {_percent(summary['best_val_acc'])} "
                 f"at epoch {summary['best_epoch']}")
+    if summary.get("stopped_early"):
+        status += " early (validation accuracy stopped improving)"
     lines = [
         f"{status}: {_count(summary['epochs_completed'], 'epoch')}, "
         f"{_count(summary['iterations'], 'iteration')} "

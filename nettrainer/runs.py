@@ -282,9 +282,9 @@ def read_summary(path: Path) -> dict[str, Any]:
     Raises
     ------
     CheckpointError
-        If the file is there but is not a JSON object, or its ``status`` or
-        ``epochs_completed`` (what ``train --resume`` and ``evaluate`` read
-        back) is not what nettrainer writes.
+        If the file is there but is not a JSON object, or its ``status``,
+        ``epochs_completed`` or ``stopped_early`` (what ``train --resume`` and
+        ``evaluate`` read back) is not what nettrainer writes.
     """
     file = Path(path) / "summary.json"
     if not file.exists():
@@ -295,6 +295,8 @@ def read_summary(path: Path) -> dict[str, Any]:
     epochs = summary.get("epochs_completed")
     if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
         raise _summary_changed(file, summary, "epochs_completed", "an integer >= 0")
+    if not isinstance(summary.get("stopped_early", False), bool):  # absent from older runs' files
+        raise _summary_changed(file, summary, "stopped_early", "true or false")
     return summary
 
 

@@ -934,6 +934,31 @@ def test_early_stopping_without_validation_examples_is_refused_before_any_run_fo
     assert run_dirs(tmp_path / "runs") == []
 
 
+def test_a_run_ended_by_early_stopping_says_so_and_is_not_resumed(tmp_path):
+    cfg = tiny_config(tmp_path / "runs", epochs=200, train={"early_stopping_patience": 1})
+    result = train(tmp_path, cfg, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("completed early (validation accuracy stopped improving): ")
+    run_dir = only_run(tmp_path / "runs")
+    done = summary(run_dir)
+    assert done["stopped_early"] is True and done["epochs_completed"] < 200
+    before = (run_dir / "summary.json").read_bytes()
+    for extra in ((), ("--set", "train.epochs=400")):
+        result = invoke("train", "--resume", run_dir, *extra)
+        assert_one_line_error(
+            result, f"early stopping ended the run at epoch {done['epochs_completed']}",
+            "train.early_stopping_patience = 1", "start a new run",
+        )
+        assert (run_dir / "summary.json").read_bytes() == before
+    del done["stopped_early"]  # a summary written before the key existed: the epochs tell
+    (run_dir / "summary.json").write_text(json.dumps(done))
+    assert_one_line_error(invoke("train", "--resume", run_dir), "early stopping ended the run")
+
+
+def test_a_run_that_ran_every_epoch_did_not_stop_early(spiral_run):
+    assert summary(spiral_run)["stopped_early"] is False
+
+
 def test_an_empty_out_is_refused_like_an_empty_output_dir(tmp_path):
     result = train(tmp_path, tiny_config(tmp_path / "runs"), "--out", "")
     assert_one_line_error(result, "--out: output.dir must be a non-empty path; got ''")

@@ -298,6 +298,8 @@ def test_a_summary_without_status_is_one_line_naming_the_file_key_and_fix(tmp_pa
         ('{"status": "interrupted", "epochs_completed": -1}', "got -1;"),
         ('{"status": "diverged", "epochs_completed": 2.0}', "got 2.0;"),
         ('{"status": "completed", "epochs_completed": true}', "got true;"),
+        ('{"status": "completed", "epochs_completed": 3, "stopped_early": "yes"}',
+         'stopped_early must be true or false, as nettrainer writes it; got "yes";'),
     ],
 )
 def test_a_summary_status_or_epoch_count_nettrainer_never_writes_is_refused(
