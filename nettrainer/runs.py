@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from nettrainer.errors import CheckpointError
+from nettrainer.run_checks import check_history, check_summary, read_json_object
 
 METRIC_COLUMNS = (
     "epoch", "iteration", "learning_rate", "train_loss", "train_acc", "val_acc", "seconds",
@@ -37,7 +38,6 @@ METRIC_COLUMNS = (
 RUN_MARKERS = ("config.yaml", "history.json")
 STATE_META_KEY = "__meta__"
 LOSS_EXPONENT_FROM = 1e6  # metrics.csv losses this large are written as 1.234567e+06
-RUN_STATUSES = ("completed", "interrupted", "diverged")  # how a run ended: summary.json's status
 
 
 def atomic_write(path: Path, write: Any, mode: str = "w") -> None:
@@ -273,7 +273,7 @@ def check_run_dir(path: Path) -> Path:
 
 def read_dataset_info(path: Path) -> dict[str, Any]:
     """Read a run's ``dataset.json`` (shapes, classes, image shape); empty if absent."""
-    return _read_json_object(Path(path) / "dataset.json")
+    return read_json_object(Path(path) / "dataset.json")
 
 
 def read_summary(path: Path) -> dict[str, Any]:
@@ -287,69 +287,7 @@ def read_summary(path: Path) -> dict[str, Any]:
         ``evaluate`` read back) is not what nettrainer writes.
     """
     file = Path(path) / "summary.json"
-    if not file.exists():
-        return {}
-    summary = _read_json_object(file)
-    if summary.get("status") not in RUN_STATUSES:
-        raise _summary_changed(file, summary, "status", f"one of {', '.join(RUN_STATUSES)}")
-    epochs = summary.get("epochs_completed")
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
-        raise _summary_changed(file, summary, "epochs_completed", "an integer >= 0")
-    if not isinstance(summary.get("stopped_early", False), bool):  # absent from older runs' files
-        raise _summary_changed(file, summary, "stopped_early", "true or false")
-    return summary
-
-
-def _summary_changed(path: Path, summary: dict[str, Any], key: str, domain: str) -> CheckpointError:
-    """Return the error for a ``summary.json`` whose ``key`` is not in ``domain``, and the fix."""
-    got = json.dumps(summary[key]) if key in summary else f"no {key!r} key"
-    return CheckpointError(
-        f"{path}: {key} must be {domain}, as nettrainer writes it; got {got}; the file was "
-        f"changed outside nettrainer: restore it, or delete it and 'nettrainer train --resume "
-        f"{path.parent}' writes it again")
-
-
-def _read_json_object(path: Path) -> dict[str, Any]:
-    """Read a run file holding one JSON object; empty if the file is absent.
-
-    Raises
-    ------
-    CheckpointError
-        If it cannot be read, is not JSON, or holds something other than an object.
-    """
-    try:
-        data = json.loads(path.read_text()) if path.exists() else {}
-    except (OSError, ValueError) as error:
-        raise CheckpointError(f"{path}: cannot be read ({error})") from None
-    if not isinstance(data, dict):
-        raise CheckpointError(
-            f"{path}: expected a JSON object as nettrainer writes it; got "
-            f"{type(data).__name__ if data is not None else 'null'}; the file was changed "
-            "outside nettrainer")
-    return data
-
-
-def _check_history(history: dict[str, Any], path: Path) -> dict[str, Any]:
-    """Return ``history.json``'s content if its lists hold numbers and its step count is one.
-
-    Raises
-    ------
-    CheckpointError
-        Naming the first key whose value is not what nettrainer writes.
-    """
-    for key in ("loss_history", "train_acc_history", "val_acc_history"):
-        values = history.get(key, [])
-        if not isinstance(values, list) or not all(
-                isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            raise CheckpointError(
-                f"{path}: {key} must be a list of numbers, as nettrainer writes it; "
-                "the file was changed outside nettrainer")
-    per_epoch = history.get("iterations_per_epoch", 1)
-    if not isinstance(per_epoch, int) or isinstance(per_epoch, bool) or per_epoch < 1:
-        raise CheckpointError(
-            f"{path}: iterations_per_epoch must be an integer >= 1, as nettrainer writes it; "
-            "the file was changed outside nettrainer")
-    return history
+    return check_summary(read_json_object(file), file) if file.exists() else {}
 
 
 def read_run(path: Path, config: dict[str, Any]) -> RunRecord:
@@ -368,7 +306,7 @@ def read_run(path: Path, config: dict[str, Any]) -> RunRecord:
     RunRecord
     """
     path = check_run_dir(path)
-    history = _check_history(_read_json_object(path / "history.json"), path / "history.json")
+    history = check_history(read_json_object(path / "history.json"), path / "history.json")
     try:
         metrics = read_metrics(path / "metrics.csv") if (path / "metrics.csv").exists() else []
     except (OSError, ValueError) as error:

@@ -10,6 +10,7 @@ import pytest
 
 from nettrainer import runs
 from nettrainer.errors import CheckpointError
+from nettrainer.run_checks import RUN_STATUSES
 
 NOW = datetime(2026, 1, 2, 3, 4, 5)
 STAMP = "20260102-030405"
@@ -314,7 +315,7 @@ def test_a_summary_status_or_epoch_count_nettrainer_never_writes_is_refused(
         runs.read_run(tmp_path, {"name": "spiral"})  # what plot reads
 
 
-@pytest.mark.parametrize("status", runs.RUN_STATUSES)
+@pytest.mark.parametrize("status", RUN_STATUSES)
 def test_a_summary_as_nettrainer_writes_it_is_read_back(tmp_path, status):
     make_run_folder(tmp_path)
     (tmp_path / "summary.json").write_text(f'{{"status": "{status}", "epochs_completed": 0}}')

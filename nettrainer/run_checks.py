@@ -1,0 +1,86 @@
+"""What a run's JSON files must hold when they are read back.
+
+nettrainer writes ``summary.json``, ``history.json`` and ``dataset.json``
+itself; a file that is not what it writes was changed by hand, and reading it
+back (``train --resume``, ``evaluate``, ``plot``) stops with one line naming the
+file and the key, rather than a traceback or a run resumed from a wrong state.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from nettrainer.errors import CheckpointError
+
+RUN_STATUSES = ("completed", "interrupted", "diverged")  # how a run ended: summary.json's status
+
+
+def check_summary(summary: dict[str, Any], file: Path) -> dict[str, Any]:
+    """Return ``summary.json``'s content if the keys nettrainer reads back are as it writes them.
+
+    Raises
+    ------
+    CheckpointError
+        If ``status``, ``epochs_completed`` or ``stopped_early`` (what ``train
+        --resume`` and ``evaluate`` read back) is not what nettrainer writes.
+    """
+    if summary.get("status") not in RUN_STATUSES:
+        raise _summary_changed(file, summary, "status", f"one of {', '.join(RUN_STATUSES)}")
+    epochs = summary.get("epochs_completed")
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
+        raise _summary_changed(file, summary, "epochs_completed", "an integer >= 0")
+    if not isinstance(summary.get("stopped_early", False), bool):  # absent from older runs' files
+        raise _summary_changed(file, summary, "stopped_early", "true or false")
+    return summary
+
+
+def _summary_changed(path: Path, summary: dict[str, Any], key: str, domain: str) -> CheckpointError:
+    """Return the error for a ``summary.json`` whose ``key`` is not in ``domain``, and the fix."""
+    got = json.dumps(summary[key]) if key in summary else f"no {key!r} key"
+    return CheckpointError(
+        f"{path}: {key} must be {domain}, as nettrainer writes it; got {got}; the file was "
+        f"changed outside nettrainer: restore it, or delete it and 'nettrainer train --resume "
+        f"{path.parent}' writes it again")
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """Read a run file holding one JSON object; empty if the file is absent.
+
+    Raises
+    ------
+    CheckpointError
+        If it cannot be read, is not JSON, or holds something other than an object.
+    """
+    try:
+        data = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError) as error:
+        raise CheckpointError(f"{path}: cannot be read ({error})") from None
+    if not isinstance(data, dict):
+        raise CheckpointError(
+            f"{path}: expected a JSON object as nettrainer writes it; got "
+            f"{type(data).__name__ if data is not None else 'null'}; the file was changed "
+            "outside nettrainer")
+    return data
+
+
+def check_history(history: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Return ``history.json``'s content if its lists hold numbers and its step count is one.
+
+    Raises
+    ------
+    CheckpointError
+        Naming the first key whose value is not what nettrainer writes.
+    """
+    for key in ("loss_history", "train_acc_history", "val_acc_history"):
+        values = history.get(key, [])
+        if not isinstance(values, list) or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            raise CheckpointError(
+                f"{path}: {key} must be a list of numbers, as nettrainer writes it; "
+                "the file was changed outside nettrainer")
+    per_epoch = history.get("iterations_per_epoch", 1)
+    if not isinstance(per_epoch, int) or isinstance(per_epoch, bool) or per_epoch < 1:
+        raise CheckpointError(
+            f"{path}: iterations_per_epoch must be an integer >= 1, as nettrainer writes it; "
+            "the file was changed outside nettrainer")
+    return history
