@@ -16,14 +16,13 @@ import numpy as np
 from nettrainer import __version__, config, evaluation, experiment, reports, runs
 from nettrainer.cli_data import data
 from nettrainer.cli_gradcheck import gradcheck
+from nettrainer.cli_resume import check_can_continue, record_epochs, resumed_config
 from nettrainer.console import discard_stdout, echo
 from nettrainer.data import Dataset, missing_test_file
 from nettrainer.errors import ConfigError, NettrainerError
 from nettrainer.picture_paths import picture_path
 from nettrainer.progress import Progress
 from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
-
-RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
 
 
 class Commands(click.Group):
@@ -109,7 +108,7 @@ def cli() -> None:
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override a config key, e.g. --set train.learning_rate=0.5 (repeatable).")
 @click.option("--out", "out_dir", metavar="DIR", help="Runs folder (output.dir).")
-@click.option("--resume", "resume_dir", type=click.Path(path_type=Path),
+@click.option("--resume", "resume_dir", metavar="RUN_DIR", type=click.Path(path_type=Path),
               help="Continue the run in this folder from its last.npz.")
 @click.option("--print-config", is_flag=True, help="Print the resolved config and exit.")
 @click.option("--quiet", is_flag=True, help="Print only the summary.")
@@ -125,7 +124,11 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
     if print_config:
         echo(config.dump(cfg), nl=False)
         return
+    if resume_dir is not None:
+        check_can_continue(resume_dir, cfg)
     dataset, missing_test = training_data(cfg, resume_dir)
+    if resume_dir is not None:
+        record_epochs(resume_dir, cfg)
     run_dir = resume_dir or experiment.start_run(cfg, dataset)
     progress = Progress(cfg.train.epochs, quiet=quiet, live=sys.stdout.isatty())
     curves = evaluation.PeriodicCurves(run_dir, experiment.CURVES_EVERY_S)
@@ -162,11 +165,12 @@ def training_data(cfg: config.Config, resume_dir: Path | None) -> tuple[Dataset,
         Why a resumed run has no test split (the missing file and its key), or None.
     """
     missing_test = None if resume_dir is None else missing_test_file(cfg.data)
-    if missing_test is not None:
+    state = evaluation.saved_preprocessing(resume_dir)
+    dataset = experiment.load_dataset(cfg, state, with_test=missing_test is None)
+    if missing_test is not None:  # after the load, which stops on any other missing file
         click.echo(f"warning: {missing_test}; training goes on without the test split, so "
                    "summary.json will have no test accuracy", err=True)
-    state = evaluation.saved_preprocessing(resume_dir)
-    return experiment.load_dataset(cfg, state, with_test=missing_test is None), missing_test
+    return dataset, missing_test
 
 
 def resolve_config(
@@ -190,45 +194,7 @@ def resolve_config(
         if out_dir is not None:  # checked like output.dir in a file: "" is refused
             cfg = config.replace(cfg, "output.dir", out_dir, source="--out")
         return cfg
-    saved = evaluation.read_run_config(resume_dir)
-    wanted = config.load(config_path or resume_dir / "config.yaml", overrides)
-    changed = [key for key in config.differences(saved, wanted) if key not in RESUMABLE_KEYS]
-    if out_dir is not None:
-        changed.append("output.dir (--out)")
-    if changed:
-        raise ConfigError(
-            f"{resume_dir}: resuming cannot change {', '.join(changed)}; only "
-            f"{', '.join(RESUMABLE_KEYS)} may differ (start a new run instead)"
-        )
-    done = runs.read_summary(resume_dir)
-    if done.get("status") == "completed":
-        _refuse_completed(resume_dir, done, saved, wanted.train.epochs)
-    return wanted
-
-
-def _refuse_completed(
-    resume_dir: Path, done: dict, saved: config.Config, wanted_epochs: int
-) -> None:
-    """Raise unless a completed run can go on: it ran every epoch and more are asked for.
-
-    A run that completed before its last epoch was ended by early stopping
-    (older runs' summaries do not say so, but their epoch count does); resumed,
-    it would stop again at once, without a step.
-    """
-    epochs = done["epochs_completed"]
-    if done.get("stopped_early", epochs < saved.train.epochs):
-        patience = saved.train.early_stopping_patience
-        raise ConfigError(
-            f"{resume_dir}: early stopping ended the run at epoch {epochs} (no better "
-            f"validation accuracy for train.early_stopping_patience = {patience} epochs), so "
-            "resuming would stop again at once; start a new run, with a larger "
-            "train.early_stopping_patience or null to train longer"
-        )
-    if wanted_epochs <= epochs:
-        raise ConfigError(
-            f"{resume_dir}: the run already completed {epochs} epochs; "
-            f"add --set train.epochs=N with N > {epochs} to train longer"
-        )
+    return resumed_config(resume_dir, config_path, overrides, out_dir)
 
 
 @cli.command()

@@ -231,7 +231,7 @@ def summarize(
     summary = {
         "status": status,
         "epochs_completed": solver.epoch,
-        "stopped_early": solver.stopped_early,
+        "stopped_early": solver.stopped_early and solver.epoch < solver.num_epochs,
         "iterations": solver.iteration,
         "best_epoch": best_epoch,
         "best_val_acc": solver.best_val_acc if solver.has_val else None,

@@ -38,9 +38,16 @@ def _summary_changed(path: Path, summary: dict[str, Any], key: str, domain: str)
     """Return the error for a ``summary.json`` whose ``key`` is not in ``domain``, and the fix."""
     got = json.dumps(summary[key]) if key in summary else f"no {key!r} key"
     return CheckpointError(
-        f"{path}: {key} must be {domain}, as nettrainer writes it; got {got}; the file was "
-        f"changed outside nettrainer: restore it, or delete it and 'nettrainer train --resume "
-        f"{path.parent}' writes it again")
+        f"{path}: {key} must be {domain}, as nettrainer writes it; got {got}; {_changed(path)}"
+    )
+
+
+def _changed(path: Path) -> str:
+    """Say that ``path`` was edited outside nettrainer, and how to recover from it."""
+    if path.name != "summary.json":
+        return "the file was changed outside nettrainer: restore it"
+    return ("the file was changed outside nettrainer: restore it, or delete it (plot and "
+            "evaluate need none, and a --resume that trains on writes a new one)")
 
 
 def read_json_object(path: Path) -> dict[str, Any]:
@@ -53,13 +60,14 @@ def read_json_object(path: Path) -> dict[str, Any]:
     """
     try:
         data = json.loads(path.read_text()) if path.exists() else {}
-    except (OSError, ValueError) as error:
+    except OSError as error:
         raise CheckpointError(f"{path}: cannot be read ({error})") from None
+    except ValueError as error:
+        raise CheckpointError(f"{path}: not valid JSON ({error}); {_changed(path)}") from None
     if not isinstance(data, dict):
         raise CheckpointError(
             f"{path}: expected a JSON object as nettrainer writes it; got "
-            f"{type(data).__name__ if data is not None else 'null'}; the file was changed "
-            "outside nettrainer")
+            f"{type(data).__name__ if data is not None else 'null'}; {_changed(path)}")
     return data
 
 
@@ -77,10 +85,10 @@ def check_history(history: dict[str, Any], path: Path) -> dict[str, Any]:
                 isinstance(v, int | float) and not isinstance(v, bool) for v in values):
             raise CheckpointError(
                 f"{path}: {key} must be a list of numbers, as nettrainer writes it; "
-                "the file was changed outside nettrainer")
+                f"{_changed(path)}")
     per_epoch = history.get("iterations_per_epoch", 1)
     if not isinstance(per_epoch, int) or isinstance(per_epoch, bool) or per_epoch < 1:
         raise CheckpointError(
             f"{path}: iterations_per_epoch must be an integer >= 1, as nettrainer writes it; "
-            "the file was changed outside nettrainer")
+            f"{_changed(path)}")
     return history

@@ -355,6 +355,46 @@ def test_resume_without_the_test_file_trains_on_and_warns_before_and_after(tmp_p
     assert summary(full_dir)["test_acc"] == pytest.approx(np.trace(matrix) / matrix.sum())
 
 
+def test_resume_with_both_data_files_gone_is_one_error_line_and_no_warning(tmp_path):
+    run_dir, test_file = train_with_test_file(tmp_path)
+    test_file.rename(tmp_path / "t-elsewhere.npz")
+    (tmp_path / "d.npz").rename(tmp_path / "d-elsewhere.npz")
+    result = invoke("train", "--resume", run_dir, "--set", "train.epochs=3")
+    assert_one_line_error(result, "d.npz: no such file (data.path)")
+
+
+def test_resume_to_more_epochs_records_them_in_config_yaml(spiral_run, tmp_path):
+    """The resume command an interrupted run prints has no --set: config.yaml keeps the target."""
+    run_dir = Path(shutil.copytree(spiral_run, tmp_path / "run"))
+    result = invoke("train", "--resume", run_dir, "--set", "train.epochs=5", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert config.load(run_dir / "config.yaml").train.epochs == 5
+    assert config.differences(config.load(run_dir / "config.yaml"),
+                              config.load(spiral_run / "config.yaml")) == ["train.epochs"]
+    assert_one_line_error(invoke("train", "--resume", run_dir), "already completed 5 epochs")
+
+
+def test_resume_counts_epochs_from_last_npz_not_from_a_stale_summary(spiral_run, tmp_path):
+    """A hard kill leaves summary.json behind last.npz; resuming must not run zero steps."""
+    run_dir = Path(shutil.copytree(spiral_run, tmp_path / "run"))
+    stale = (run_dir / "summary.json").read_text()  # completed, 3 epochs
+    assert invoke("train", "--resume", run_dir, "--set", "train.epochs=5").exit_code == 0
+    (run_dir / "summary.json").write_text(stale)
+    assert_one_line_error(invoke("train", "--resume", run_dir, "--set", "train.epochs=4"),
+                          "already completed 5 epochs", "N > 5")
+    interrupted = {**json.loads(stale), "status": "interrupted"}
+    (run_dir / "summary.json").write_text(json.dumps(interrupted))
+    assert_one_line_error(invoke("train", "--resume", run_dir, "--set", "train.epochs=2"),
+                          "already completed 5 epochs")
+    assert json.loads((run_dir / "summary.json").read_text()) == interrupted
+
+
+def test_print_config_of_a_completed_run_prints_it(spiral_run):
+    result = invoke("train", "--resume", spiral_run, "--print-config")
+    assert result.exit_code == 0, result.output
+    assert "epochs: 3\n" in result.stdout
+
+
 def test_resume_refuses_a_changed_key(spiral_run):
     before = (spiral_run / "metrics.csv").read_text()
     result = invoke("train", "--resume", spiral_run, "--set", "model.reg=0.5")
@@ -387,18 +427,18 @@ def test_a_summary_without_a_valid_status_is_refused_alike_by_resume_evaluate_an
     expected = (
         f"error: {run_dir / 'summary.json'}: status must be one of completed, interrupted, "
         f"diverged, as nettrainer writes it; got {got}; the file was changed outside "
-        f"nettrainer: restore it, or delete it and 'nettrainer train --resume {run_dir}' "
-        "writes it again")
+        "nettrainer: restore it, or delete it (plot and evaluate need none, and a --resume "
+        "that trains on writes a new one)")
     for args in (["train", "--resume", run_dir], ["evaluate", run_dir, "--split", "val"],
                  ["plot", run_dir]):
         assert assert_one_line_error(invoke(*args)) == expected, args
     assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
     (run_dir / "summary.json").unlink()  # the fix the message gives
-    assert invoke("train", "--resume", run_dir, "--quiet").exit_code == 0
-    assert {key: value for key, value in summary(run_dir).items()
-            if key not in ("wall_time_s", "samples_per_s")} == {
-        key: value for key, value in summary(spiral_run).items()
-        if key not in ("wall_time_s", "samples_per_s")}
+    assert invoke("evaluate", run_dir, "--split", "val").exit_code == 0
+    assert invoke("plot", run_dir).exit_code == 0
+    assert_one_line_error(invoke("train", "--resume", run_dir), "already completed 3 epochs")
+    assert invoke("train", "--resume", run_dir, "--quiet", "--set", "train.epochs=4").exit_code == 0
+    assert summary(run_dir)["epochs_completed"] == 4 and summary(run_dir)["samples_per_s"] > 0
 
 
 @pytest.mark.parametrize(
@@ -955,8 +995,21 @@ def test_a_run_ended_by_early_stopping_says_so_and_is_not_resumed(tmp_path):
     assert_one_line_error(invoke("train", "--resume", run_dir), "early stopping ended the run")
 
 
-def test_a_run_that_ran_every_epoch_did_not_stop_early(spiral_run):
+def test_a_run_that_ran_every_epoch_did_not_stop_early(spiral_run, tmp_path):
     assert summary(spiral_run)["stopped_early"] is False
+    probe = train(tmp_path, tiny_config(tmp_path / "probe", epochs=200,
+                                        train={"early_stopping_patience": 1}), "--quiet")
+    assert probe.exit_code == 0, probe.output
+    last = summary(only_run_named(tmp_path / "probe", "tiny"))["epochs_completed"]
+    # the same run with that many epochs: its patience runs out on its last epoch
+    result = train(tmp_path, tiny_config(tmp_path / "runs", epochs=last,
+                                         train={"early_stopping_patience": 1}), "--quiet")
+    assert result.stdout.startswith(f"completed: {last} epochs")
+    run_dir = only_run(tmp_path / "runs")
+    assert summary(run_dir)["stopped_early"] is False
+    assert_one_line_error(
+        invoke("train", "--resume", run_dir, "--set", f"train.epochs={last + 5}"),
+        f"early stopping ended the run at epoch {last}")
 
 
 def test_an_empty_out_is_refused_like_an_empty_output_dir(tmp_path):

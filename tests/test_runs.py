@@ -254,6 +254,12 @@ def make_run_folder(path):
     return path
 
 
+SUMMARY_FIX = (
+    "the file was changed outside nettrainer: restore it, or delete it (plot and evaluate need "
+    "none, and a --resume that trains on writes a new one)"
+)
+
+
 @pytest.mark.parametrize(("text", "got"), [("[]", "list"), ("null", "null"), ("3", "int")])
 def test_run_json_files_that_hold_no_object_are_one_line_errors(tmp_path, text, got):
     make_run_folder(tmp_path)
@@ -262,11 +268,24 @@ def test_run_json_files_that_hold_no_object_are_one_line_errors(tmp_path, text, 
         runs.read_summary(tmp_path)
     assert str(info.value) == (
         f"{tmp_path / 'summary.json'}: expected a JSON object as nettrainer writes it; got "
-        f"{got}; the file was changed outside nettrainer")
+        f"{got}; {SUMMARY_FIX}")
     (tmp_path / "summary.json").unlink()
     (tmp_path / "history.json").write_text(text)
-    with pytest.raises(CheckpointError, match=r"history\.json: expected a JSON object"):
+    with pytest.raises(CheckpointError) as info:
         runs.read_run(tmp_path, {"name": "spiral"})
+    assert str(info.value).endswith(
+        f"history.json: expected a JSON object as nettrainer writes it; got {got}; the file was "
+        "changed outside nettrainer: restore it")
+
+
+def test_a_summary_that_is_not_json_says_how_to_recover(tmp_path):
+    make_run_folder(tmp_path)
+    (tmp_path / "summary.json").write_text('{"status": "comp')
+    with pytest.raises(CheckpointError) as info:
+        runs.read_summary(tmp_path)
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'summary.json'}: not valid JSON (")
+    assert message.endswith(SUMMARY_FIX) and "\n" not in message
 
 
 def test_a_summary_without_status_is_one_line_naming_the_file_key_and_fix(tmp_path):
@@ -276,8 +295,7 @@ def test_a_summary_without_status_is_one_line_naming_the_file_key_and_fix(tmp_pa
         runs.read_summary(tmp_path)
     assert str(info.value) == (
         f"{tmp_path / 'summary.json'}: status must be one of completed, interrupted, diverged, "
-        "as nettrainer writes it; got no 'status' key; the file was changed outside nettrainer: "
-        f"restore it, or delete it and 'nettrainer train --resume {tmp_path}' writes it again")
+        f"as nettrainer writes it; got no 'status' key; {SUMMARY_FIX}")
 
 
 @pytest.mark.parametrize(

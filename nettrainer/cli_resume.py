@@ -1,0 +1,83 @@
+"""``train --resume``: the config a resumed run trains with, and whether it can go on.
+
+A resumed run continues from its ``last.npz``, whose counters are the truth
+about how far it got: ``summary.json`` says how a session ended, and a hard
+kill (SIGKILL, a power cut) leaves it behind ``last.npz``. Only
+``train.epochs`` may change, and the run folder's ``config.yaml`` is brought up
+to the new count, so that a later plain ``--resume`` (the command an
+interrupted run prints) keeps the target.
+"""
+
+from pathlib import Path
+
+from nettrainer import config, evaluation, experiment, runs
+from nettrainer.errors import CheckpointError, ConfigError
+
+RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
+
+
+def resumed_config(
+    resume_dir: Path, config_path: Path | None, overrides: tuple[str, ...], out_dir: str | None
+) -> config.Config:
+    """Return the config a resumed run trains with: its own, or CONFIG's, with ``--set``.
+
+    Raises
+    ------
+    ConfigError
+        When it would change anything but ``train.epochs``.
+    CheckpointError
+        When the folder is not a run, or its ``summary.json`` was edited by hand.
+    """
+    saved = evaluation.read_run_config(resume_dir)
+    wanted = config.load(config_path or resume_dir / "config.yaml", overrides)
+    changed = [key for key in config.differences(saved, wanted) if key not in RESUMABLE_KEYS]
+    if out_dir is not None:
+        changed.append("output.dir (--out)")
+    if changed:
+        raise ConfigError(
+            f"{resume_dir}: resuming cannot change {', '.join(changed)}; only "
+            f"{', '.join(RESUMABLE_KEYS)} may differ (start a new run instead)"
+        )
+    runs.read_summary(resume_dir)  # refuses a hand-edited summary before anything is trained
+    return wanted
+
+
+def check_can_continue(resume_dir: Path, cfg: config.Config) -> None:
+    """Raise unless resuming would train: epochs are left and early stopping has not ended it.
+
+    Raises
+    ------
+    ConfigError
+        When ``last.npz`` has trained ``train.epochs`` epochs or more, or early
+        stopping has ended the run (it would stop again at once). Resuming
+        then would run no step and overwrite the summary's speed with zeros.
+    CheckpointError
+        When ``last.npz`` is missing or is not a solver state.
+    """
+    state = runs.load_state(resume_dir / "last.npz")
+    try:
+        epoch, since_best = int(state["epoch"]), int(state["epochs_since_best"])
+    except KeyError as missing:
+        raise CheckpointError(
+            f"{resume_dir / 'last.npz'}: solver state is missing {missing}; it is incomplete"
+        ) from None
+    patience = cfg.train.early_stopping_patience
+    if patience is not None and since_best >= patience:
+        raise ConfigError(
+            f"{resume_dir}: early stopping ended the run at epoch {epoch} (no better "
+            f"validation accuracy for train.early_stopping_patience = {patience} epochs), so "
+            "resuming would stop again at once; start a new run, with a larger "
+            "train.early_stopping_patience or null to train longer"
+        )
+    if cfg.train.epochs <= epoch:
+        raise ConfigError(
+            f"{resume_dir}: the run already completed {epoch} epochs; "
+            f"add --set train.epochs=N with N > {epoch} to train longer"
+        )
+
+
+def record_epochs(resume_dir: Path, cfg: config.Config) -> None:
+    """Rewrite the run's ``config.yaml`` when the resumed run trains to another epoch count."""
+    if evaluation.read_run_config(resume_dir).train.epochs != cfg.train.epochs:
+        text = config.dump(cfg, versions=experiment.versions())
+        runs.write_text(resume_dir / "config.yaml", text)
