@@ -8,7 +8,6 @@ Nothing here prints; progress goes to the callbacks the caller passes.
 """
 
 import platform
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -205,7 +204,7 @@ def train_run(
     if resume:
         solver.load_state_dict(runs.load_state(run_dir / "last.npz"))
         writer.resume_rows(solver, runs.read_metrics(run_dir / "metrics.csv"))
-    started_iteration, error = solver.iteration, None
+    error = None
     try:
         solver.train()
         status = "completed" if solver.finished else "interrupted"
@@ -213,21 +212,21 @@ def train_run(
     except DivergenceError as diverged:
         status, error = "diverged", diverged
         writer.write_after_divergence(solver)
-    summary = summarize(solver, dataset, writer, solver.iteration - started_iteration, status)
+    summary = summarize(solver, dataset, writer.seconds, status)
     runs.write_json(run_dir / "summary.json", summary)
     return Outcome(run_dir, status, summary, error)
 
 
-def summarize(
-    solver: Solver, dataset: Dataset, writer: RunFolderWriter, iterations: int, status: str
-) -> dict[str, Any]:
-    """Return the ``summary.json`` content; test accuracy uses the best params."""
+def summarize(solver: Solver, dataset: Dataset, seconds: float, status: str) -> dict[str, Any]:
+    """Return the ``summary.json`` content; test accuracy uses the best params.
+
+    ``seconds`` is the run's training time over all its sessions, so that
+    ``samples_per_s`` is the whole run's rate, as its wall time is.
+    """
     if solver.has_val:
         best_epoch = int(np.argmax(solver.val_acc_history)) if solver.val_acc_history else 0
     else:
         best_epoch = solver.epoch
-    seconds = writer.seconds
-    session_seconds = time.perf_counter() - writer.started
     summary = {
         "status": status,
         "epochs_completed": solver.epoch,
@@ -238,7 +237,7 @@ def summarize(
         "final_train_acc": solver.train_acc_history[-1] if solver.train_acc_history else None,
         "test_acc": None,
         "wall_time_s": round(seconds, 3),
-        "samples_per_s": round(iterations * solver.batch_size / max(session_seconds, 1e-9), 1),
+        "samples_per_s": round(solver.iteration * solver.batch_size / max(seconds, 1e-9), 1),
     }
     test = dataset.split("test")
     if test is not None and status == "completed":

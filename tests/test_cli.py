@@ -325,6 +325,14 @@ def test_resume_matches_an_uninterrupted_run(resumed_pair):
     assert history == json.loads((full_dir / "history.json").read_text())
 
 
+def test_a_resumed_run_reports_the_whole_runs_rate_over_its_whole_time(resumed_pair):
+    _, resumed_dir = resumed_pair
+    done = summary(resumed_dir)
+    samples = done["iterations"] * 10  # tiny_config's batch size
+    wall = done["wall_time_s"]  # rounded to the millisecond
+    assert samples / (wall + 0.0006) <= done["samples_per_s"] <= samples / max(wall - 0.0006, 1e-6)
+
+
 def test_resume_metrics_csv_text_matches_an_uninterrupted_run(resumed_pair):
     full_dir, resumed_dir = resumed_pair
     assert metrics_without_seconds(resumed_dir) == metrics_without_seconds(full_dir)
