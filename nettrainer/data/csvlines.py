@@ -10,6 +10,7 @@ from pathlib import Path
 
 from nettrainer.errors import DataError
 
+DELIMITER = ","
 COMMENT = "#"  # numpy.loadtxt's default: the rest of a line after it is ignored
 # numpy.loadtxt's errors; their rows count data rows only, from 0 and from 1 respectively.
 CONVERT_ERROR = re.compile(
