@@ -299,3 +299,57 @@ def test_load_names_the_classes_of_a_text_labelled_data_set_and_its_test_file(tm
     assert data.class_names == ("setosa", "versicolor", "virginica")
     assert data.X_train.shape == (15, 2) and data.X_val.shape == (5, 2)
     np.testing.assert_array_equal(data.y_test, [2, 0])
+
+
+# quoted fields -----------------------------------------------------------------------------
+
+
+def test_a_quoted_text_label_keeps_its_comma(tmp_path):
+    features, labels, names, has_header = read_text_labels(tmp_path, [
+        '"sepal, cm",width,species', '5.1,3.5,"iris, setosa"', '7.0,3.2,"iris, versicolor"',
+        '4.9,3.0,"iris, setosa"',
+    ], label_column="species")
+    assert names == ("iris, setosa", "iris, versicolor") and has_header
+    np.testing.assert_array_equal(labels, [0, 1, 0])
+    np.testing.assert_array_equal(features, np.float32([[5.1, 3.5], [7.0, 3.2], [4.9, 3.0]]))
+
+
+@pytest.mark.parametrize("quoted", [
+    ['"a","b","label"', '"0.852","1.5","2"', '"-3","4e2","0"', '"5","6","1"'],  # QUOTE_ALL
+    ['"a","b","label"', '0.852,1.5,2', '-3,4e2,0', '5,6,1'],  # QUOTE_NONNUMERIC
+])
+def test_quoted_numbers_are_numbers_as_pandas_writes_them(tmp_path, quoted):
+    features, labels, names, has_header = read_text_labels(tmp_path, quoted)
+    assert names is None and has_header
+    np.testing.assert_array_equal(labels, [2, 0, 1])
+    np.testing.assert_array_equal(features, np.float32([[0.852, 1.5], [-3, 400], [5, 6]]))
+
+
+def test_quoted_whole_number_labels_are_class_indices_not_names(tmp_path):
+    lines = [f'{i / 10},"{i}"' for i in range(12)]
+    _, labels, names, _ = read_text_labels(tmp_path, lines)
+    assert names is None
+    np.testing.assert_array_equal(labels, np.arange(12))  # not 0, 1, 10, 11, 2, ... as text
+
+
+def test_a_quoted_label_spanning_lines_counts_them_in_messages(tmp_path):
+    assert csv_error(tmp_path, '1,2,"c"\n3,4,"a\nb"\n5,x,"c"\n') == (
+        f"could not convert string 'x' to float64 at line 4, column 2; {NOT_A_NUMBER_HINT}"
+    )
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('1,"2,5",0\n3,4,1\n"5","6,7",1,8\n',
+     f"the number of columns changed from 3 to 4 at line 3; {RAGGED_HINT}"),
+    ('1,2,"c#1"\n3,4,"c, #2"\n# "a comment, with "" quotes\n5,"""6","c#1"\n',
+     f"could not convert string '\"6' to float64 at line 4, column 2; {NOT_A_NUMBER_HINT}"),
+])
+def test_commas_and_comment_signs_in_quotes_keep_columns_and_lines(tmp_path, text, message):
+    assert csv_error(tmp_path, text) == message
+
+
+def test_the_first_row_is_split_as_quoted_fields(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text('"a, b",c,y\n1,2,0\n')
+    with pytest.raises(DataError, match=r"data\.label_column = 3 but the file has 3 columns"):
+        read_table(path, 3, None, np.dtype(np.float64))

@@ -6,9 +6,10 @@ text is no label of any other row. A label column given by name is looked up
 in the header.
 """
 
+import csv
 from pathlib import Path
 
-from nettrainer.data.csvlines import DELIMITER
+from nettrainer.data.csvlines import DELIMITER, QUOTE
 from nettrainer.data.csvparse import label_texts
 from nettrainer.data.npz import is_zip
 from nettrainer.errors import DataError
@@ -20,7 +21,10 @@ NPZ_AS_CSV = {  # what to do about an npz file given as csv, per key naming it
 
 
 def first_row(path: Path, key: str) -> list[str]:
-    """Return the fields of the file's first line, spaces and double quotes stripped.
+    """Return the fields of the file's first line, unquoted as ``numpy.loadtxt`` does.
+
+    Spaces around a field, and the quotes of a quoted field after a space, are
+    stripped too, as they are from text labels.
 
     Parameters
     ----------
@@ -48,7 +52,8 @@ def first_row(path: Path, key: str) -> list[str]:
         raise DataError(f"{path}: cannot read the csv file ({reason}); check {key}") from None
     if not line.strip():
         raise DataError(f"{path}: the csv file is empty; it needs one example per row")
-    return [field.strip().strip('"') for field in line.split(DELIMITER)]
+    fields = next(csv.reader([line], delimiter=DELIMITER, quotechar=QUOTE))
+    return [field.strip().strip(QUOTE) for field in fields]
 
 
 def is_number(text: str) -> bool:

@@ -1,8 +1,9 @@
 """Where a csv data row is in its file, and ``numpy.loadtxt``'s errors said in those terms.
 
 ``numpy.loadtxt`` counts data rows, leaving out a header, blank lines and
-comments; people count the lines of the file, as a text editor shows them.
-These helpers turn one into the other for every csv message.
+comments, and a row goes on over the next line when a quoted field holds a line
+break; people count the lines of the file, as a text editor shows them. These
+helpers turn one into the other for every csv message.
 """
 
 import re
@@ -11,6 +12,7 @@ from pathlib import Path
 from nettrainer.errors import DataError
 
 DELIMITER = ","
+QUOTE = '"'  # a field that starts with it ends at the next lone one; "" inside is one quote
 COMMENT = "#"  # numpy.loadtxt's default: the rest of a line after it is ignored
 # numpy.loadtxt's errors; their rows count data rows only, from 0 and from 1 respectively.
 CONVERT_ERROR = re.compile(
@@ -71,18 +73,42 @@ def line_of(path: Path, row: int, skip: bool) -> int | None:
     """Return the 1-based line of the file holding data row ``row`` (0-based).
 
     Rows are counted as ``numpy.loadtxt`` counts them: after the header line when
-    ``skip``, leaving out empty lines and lines that start with :data:`COMMENT`.
-    Lines end where a text editor ends them (LF, CRLF or CR). None when the file
-    has fewer rows.
+    ``skip``, leaving out empty lines and lines that start with :data:`COMMENT`,
+    and going on over the lines that a quoted field spans. Lines end where a text
+    editor ends them (LF, CRLF or CR). None when the file has fewer rows.
     """
-    rows = -1
+    rows, quoted = -1, False
     with open(path, encoding="latin-1") as file:  # every byte decodes; line ends are ASCII
         for number, line in enumerate(file, start=1):
-            if number > skip and line.split(COMMENT, 1)[0] not in ("", "\n"):
+            if number <= skip:
+                continue
+            if not quoted and line.split(COMMENT, 1)[0] not in ("", "\n"):
                 rows += 1
                 if rows == row:
                     return number
+            if QUOTE in line:
+                quoted = _ends_quoted(line, quoted)
     return None
+
+
+def _ends_quoted(line: str, quoted: bool) -> bool:
+    """Whether ``line`` ends inside a quoted field, read as ``numpy.loadtxt`` reads it.
+
+    ``quoted`` says whether it starts inside one. A quote opens a field only at its
+    start (or right after the quote closing it: ``""`` is a quote in the field);
+    elsewhere it is text, and :data:`COMMENT` outside quotes ends the line.
+    """
+    opens = not quoted  # whether a quote here would open a quoted field
+    for char in line:
+        if quoted:
+            quoted = char != QUOTE
+            opens = not quoted
+        elif char == COMMENT:
+            break
+        else:
+            quoted = opens and char == QUOTE
+            opens = char == DELIMITER
+    return quoted
 
 
 def at_line(line: int | None) -> str:

@@ -11,7 +11,14 @@ from pathlib import Path
 import numpy as np
 
 from nettrainer.data.csvlabels import TextLabelError
-from nettrainer.data.csvlines import COMMENT, CONVERT_ERROR, DELIMITER, line_of, parse_error
+from nettrainer.data.csvlines import (
+    COMMENT,
+    CONVERT_ERROR,
+    DELIMITER,
+    QUOTE,
+    line_of,
+    parse_error,
+)
 from nettrainer.errors import DataError
 
 
@@ -55,8 +62,8 @@ def parse(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "input contained no data"
             table = np.loadtxt(
-                path, delimiter=DELIMITER, comments=COMMENT, skiprows=int(skip), dtype=dtype,
-                ndmin=2, usecols=usecols,
+                path, delimiter=DELIMITER, comments=COMMENT, quotechar=QUOTE, skiprows=int(skip),
+                dtype=dtype, ndmin=2, usecols=usecols,
             )
     except ValueError as exc:
         convert = CONVERT_ERROR.match(str(exc))
@@ -80,7 +87,8 @@ def label_texts(path: Path, skip: bool, column: int) -> np.ndarray:
     """Return the label column as text, spaces and double quotes stripped: shape (N,).
 
     The whole file is read as text, so that a row of another length is an
-    error here, as it is for numeric labels.
+    error here, as it is for numeric labels. ``numpy.loadtxt`` unquotes a field
+    that starts with a quote; the quotes of ``1, "cat" ,2`` go here.
     """
     table = parse(path, skip, None, np.dtype(str), -1)  # (N, D + 1)
-    return np.char.strip(np.char.strip(table[:, column]), '"')
+    return np.char.strip(np.char.strip(table[:, column]), QUOTE)
