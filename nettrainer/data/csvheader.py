@@ -9,6 +9,7 @@ in the header.
 import csv
 from pathlib import Path
 
+from nettrainer.data.csvlabels import is_number
 from nettrainer.data.csvlines import DELIMITER, QUOTE
 from nettrainer.data.csvparse import label_texts
 from nettrainer.data.npz import is_zip
@@ -54,15 +55,6 @@ def first_row(path: Path, key: str) -> list[str]:
         raise DataError(f"{path}: the csv file is empty; it needs one example per row")
     fields = next(csv.reader([line], delimiter=DELIMITER, quotechar=QUOTE))
     return [field.strip().strip(QUOTE) for field in fields]
-
-
-def is_number(text: str) -> bool:
-    """Whether ``text`` reads as a number."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def column_index(label_column: int | str, fields: list[str], header: bool, path: Path) -> int:

@@ -2,26 +2,38 @@
 
 A training file whose labels are text (``setosa``, ``versicolor``) names its
 classes: they are its distinct labels, sorted, and a label is the index of its
-name. A test file's text labels must be among the training file's names.
+name. A file's labels are of one kind, numbers or text; a test file's are of the
+training file's kind, and its text labels must be among the training file's names.
 """
 
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from nettrainer.data.csvlines import at_line, line_of
 from nettrainer.errors import DataError
 
+ONE_CLASS = "every row needs the label of one of the training file's classes"
+
 
 class TextLabelError(Exception):
-    """Raised while parsing a csv file as numbers when a label cell is text.
+    """Raised while parsing a csv file as numbers when a label cell is not a number.
 
-    The reader then reads the file's labels as class names.
+    The reader then reads the file's labels as text.
     """
 
-    def __init__(self, text: str, line: int | None) -> None:
-        super().__init__(text)
-        self.text, self.line = text, line
+
+def is_number(text: str) -> bool:
+    """Whether ``numpy.loadtxt`` reads ``text`` as a number: ``float`` does, in ASCII, no ``_``."""
+    if not text.isascii() or "_" in text:
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def encode_labels(
@@ -34,7 +46,8 @@ def encode_labels(
     texts : ndarray of str, shape (N,)
         The label column, spaces and quotes stripped.
     class_names : tuple of str or None
-        The training file's names, for a test file; None to take them from ``texts``.
+        None for a training file, whose distinct labels name the classes; for a
+        test file, the training file's names, or ``()`` when its labels are numbers.
     path : Path
         The file, for messages.
     skip : bool
@@ -48,21 +61,47 @@ def encode_labels(
     Raises
     ------
     DataError
-        If a label is empty or, for a test file, not one of ``class_names``.
+        If a label is empty, if a training file's labels mix numbers and text, or
+        if a test file's label is text where the training file's labels are
+        numbers, or is not one of ``class_names``.
     """
-    names = tuple(sorted(set(texts.tolist()))) if class_names is None else class_names
-    known = np.isin(texts, names) & (texts != "")
-    if not known.all():
-        row = int(np.flatnonzero(~known)[0])
-        text, at = str(texts[row]), at_line(line_of(path, row, skip))
-        what = (f"the label{at} is empty" if text == "" else
-                f"the label {text!r}{at} is not a class of the training file ({_listed(names)})")
+    first = partial(_first, texts, path=path, skip=skip)
+    if empty := first(texts == ""):
+        raise DataError(f"{path}: the label{empty.at} is empty; {ONE_CLASS}")
+    distinct = sorted(set(texts.tolist()))
+    numbers = np.isin(texts, [text for text in distinct if is_number(text)])  # (N,)
+    if class_names == () and (text := first(~numbers)):
         raise DataError(
-            f"{path}: {what}; every row needs the label of one of the training file's classes"
+            f"{path}: the label {text.text!r}{text.at} is text, but the training file's labels "
+            "are numbers; use one kind of label in both files"
+        )
+    if class_names is None and (number := first(numbers)) and (text := first(~numbers)):
+        raise DataError(
+            f"{path}: the label {number.text!r}{number.at} is a number, but {text.text!r}{text.at} "
+            "is text; use one kind of label in a file: class indices or class names"
+        )
+    names = tuple(distinct) if class_names is None else class_names
+    if unknown := first(~np.isin(texts, names)):
+        raise DataError(
+            f"{path}: the label {unknown.text!r}{unknown.at} is not a class of the training file "
+            f"({_listed(names)}); {ONE_CLASS}"
         )
     order = np.argsort(names)
     positions = np.searchsorted(np.asarray(names)[order], texts)  # (N,)
     return order[positions].astype(np.int64), names
+
+
+class _Label(NamedTuple):
+    text: str
+    at: str  # " at line N", or "" when the line is unknown
+
+
+def _first(texts: np.ndarray, wrong: np.ndarray, path: Path, skip: bool) -> _Label | None:
+    """Return the first of the labels ``texts`` (N,) that are ``wrong`` (N,), or None."""
+    if not wrong.any():
+        return None
+    row = int(np.argmax(wrong))
+    return _Label(str(texts[row]), at_line(line_of(path, row, skip)))
 
 
 def _listed(names: tuple[str, ...]) -> str:

@@ -16,7 +16,6 @@ from nettrainer.data.csvlines import (
     CONVERT_ERROR,
     DELIMITER,
     QUOTE,
-    line_of,
     parse_error,
 )
 from nettrainer.errors import DataError
@@ -68,8 +67,7 @@ def parse(
     except ValueError as exc:
         convert = CONVERT_ERROR.match(str(exc))
         if convert and int(convert.group(3)) == label_column + 1:
-            text = convert.group(1).split("'")[1]
-            raise TextLabelError(text, line_of(path, int(convert.group(2)), skip)) from None
+            raise TextLabelError from None
         raise parse_error(path, str(exc), skip, header) from None
     if table.shape[0] == 0:
         raise DataError(f"{path}: no data rows after the header; it needs one example per row")
