@@ -111,6 +111,28 @@ def csv_error(tmp_path, text, header=None, dtype=np.float64):
     return str(error.value).removeprefix(f"{path}: ")
 
 
+@pytest.mark.parametrize(("row", "message"), [
+    ("0.35,0.82,0.33,-1.30,", "the label at line {line} is empty; every row needs the label of "
+     "one of the training file's classes"),
+    (",0.82,0.33,-1.30,0", "could not convert string '' to float64 at line {line}, column 1; "
+     + NOT_A_NUMBER_HINT),
+])
+@pytest.mark.parametrize("line", [1, 2])
+def test_an_empty_cell_is_no_header_and_an_error_on_any_line(tmp_path, row, message, line):
+    rows = ["1,2,3,4,1", "5,6,7,8,0"]
+    rows.insert(line - 1, row)
+    assert csv_error(tmp_path, "\n".join(rows)) == message.format(line=line)
+
+
+def test_a_pandas_index_header_starting_with_an_empty_field_is_a_header(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text(",a,b,label\n0,1.5,2,1\n1,3,4,0\n")
+    features, labels, _, has_header = read_table(path, -1, None, np.dtype(np.float64))
+    assert has_header
+    np.testing.assert_array_equal(features, [[0, 1.5, 2], [1, 3, 4]])
+    np.testing.assert_array_equal(labels, [1, 0])
+
+
 def test_forced_header_false_makes_a_text_row_an_error(tmp_path):
     assert csv_error(tmp_path, "a,b,c,y\n1,2,3,0\n", header=False) == (
         "could not convert string 'a' to float64 at line 1, column 1; data.header is false, "

@@ -1,8 +1,8 @@
 """The first line of a csv file: a header of column names, or a row of data.
 
 Whether the first row is a header is detected unless the config says: it is
-when a feature field is not a number, or when only its label is text and that
-text is no label of any other row. A label column given by name is looked up
+when a feature field is text (neither empty nor a number), or when only its
+label is text and that text is no label of any other row. A label column given by name is looked up
 in the header.
 """
 
@@ -106,13 +106,15 @@ def skips_first_row(
 ) -> bool:
     """Whether the first row is a header: as ``header`` says, else detected.
 
-    It is when a field is not a number, except when that field is only the label
-    (a text label, given by index) and the same text labels another row too, or
-    is one of the ``class_names`` of a test file's training file.
+    It is when a field is text (neither empty nor a number), except when that
+    field is only the label (a text label, given by index) and the same text
+    labels another row too, or is one of the ``class_names`` of a test file's
+    training file. An empty field says nothing: it is an error in data, and
+    pandas starts a header with one (``,a,b,label``) for the index.
     """
     if header is not None:
         return header
-    texts = [i for i, field in enumerate(fields) if not is_number(field)]
+    texts = [i for i, field in enumerate(fields) if field and not is_number(field)]
     if isinstance(label_column, str) or not texts or not -len(fields) <= label_column < len(fields):
         return bool(texts)
     column = label_column % len(fields)
