@@ -5,7 +5,7 @@ import pytest
 from data_fixtures import Spec
 
 from nettrainer.data import load
-from nettrainer.data.csvfile import read_table
+from nettrainer.data.csvfile import read_csv, read_table
 from nettrainer.errors import DataError
 
 X = np.array([[0.5, 1.0, 2.0], [1.5, -1.0, 0.25], [3.0, 2.0, 1.0], [0.0, 0.0, 7.5]])
@@ -127,8 +127,8 @@ def test_an_empty_cell_is_no_header_and_an_error_on_any_line(tmp_path, row, mess
 def test_a_pandas_index_header_starting_with_an_empty_field_is_a_header(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text(",a,b,label\n0,1.5,2,1\n1,3,4,0\n")
-    features, labels, _, has_header = read_table(path, -1, None, np.dtype(np.float64))
-    assert has_header
+    features, labels, _, header = read_table(path, -1, None, np.dtype(np.float64))
+    assert header == ("", "a", "b", "label")
     np.testing.assert_array_equal(features, [[0, 1.5, 2], [1, 3, 4]])
     np.testing.assert_array_equal(labels, [1, 0])
 
@@ -248,10 +248,10 @@ def read_text_labels(tmp_path, lines, label_column=-1, header=None, class_names=
 
 
 def test_text_labels_become_sorted_class_names(tmp_path):
-    features, labels, names, has_header = read_text_labels(
+    features, labels, names, header = read_text_labels(
         tmp_path, ["a,b,species", *IRIS], label_column="species"
     )
-    assert names == ("setosa", "versicolor", "virginica") and has_header
+    assert names == ("setosa", "versicolor", "virginica") and header == ("a", "b", "species")
     np.testing.assert_array_equal(labels, [0, 1, 2, 0])
     assert labels.dtype == np.int64 and features.dtype == np.float32
     np.testing.assert_array_equal(features, np.float32([[5.1, 3.5], [7.0, 3.2], [6.3, 3.3],
@@ -259,15 +259,15 @@ def test_text_labels_become_sorted_class_names(tmp_path):
 
 
 def test_a_file_without_header_keeps_its_first_row_when_its_text_label_recurs(tmp_path):
-    features, labels, names, has_header = read_text_labels(tmp_path, IRIS)
-    assert not has_header and len(labels) == 4 and labels[0] == 0
+    features, labels, names, header = read_text_labels(tmp_path, IRIS)
+    assert header is None and len(labels) == 4 and labels[0] == 0
     np.testing.assert_array_equal(features[0], np.float32([5.1, 3.5]))
     assert names == ("setosa", "versicolor", "virginica")
 
 
 def test_a_first_row_whose_only_text_is_a_label_found_nowhere_else_is_a_header(tmp_path):
-    _, labels, names, has_header = read_text_labels(tmp_path, ["1,2,species", *IRIS])
-    assert has_header and len(labels) == 4 and "species" not in names
+    _, labels, names, header = read_text_labels(tmp_path, ["1,2,species", *IRIS])
+    assert header == ("1", "2", "species") and len(labels) == 4 and "species" not in names
 
 
 def test_a_text_label_in_the_middle_quoted_and_spaced(tmp_path):
@@ -281,10 +281,10 @@ def test_a_text_label_in_the_middle_quoted_and_spaced(tmp_path):
 
 def test_a_test_file_uses_the_training_class_numbers_and_keeps_its_first_row(tmp_path):
     names = ("setosa", "versicolor", "virginica")
-    _, labels, got, has_header = read_text_labels(
+    _, labels, got, header = read_text_labels(
         tmp_path, ["1,2,virginica", "3,4,setosa"], class_names=names
     )
-    assert got == names and not has_header
+    assert got == names and header is None
     np.testing.assert_array_equal(labels, [2, 0])
 
 
@@ -336,11 +336,12 @@ def test_load_names_the_classes_of_a_text_labelled_data_set_and_its_test_file(tm
 
 
 def test_a_quoted_text_label_keeps_its_comma(tmp_path):
-    features, labels, names, has_header = read_text_labels(tmp_path, [
+    features, labels, names, header = read_text_labels(tmp_path, [
         '"sepal, cm",width,species', '5.1,3.5,"iris, setosa"', '7.0,3.2,"iris, versicolor"',
         '4.9,3.0,"iris, setosa"',
     ], label_column="species")
-    assert names == ("iris, setosa", "iris, versicolor") and has_header
+    assert names == ("iris, setosa", "iris, versicolor")
+    assert header == ("sepal, cm", "width", "species")
     np.testing.assert_array_equal(labels, [0, 1, 0])
     np.testing.assert_array_equal(features, np.float32([[5.1, 3.5], [7.0, 3.2], [4.9, 3.0]]))
 
@@ -350,8 +351,8 @@ def test_a_quoted_text_label_keeps_its_comma(tmp_path):
     ['"a","b","label"', '0.852,1.5,2', '-3,4e2,0', '5,6,1'],  # QUOTE_NONNUMERIC
 ])
 def test_quoted_numbers_are_numbers_as_pandas_writes_them(tmp_path, quoted):
-    features, labels, names, has_header = read_text_labels(tmp_path, quoted)
-    assert names is None and has_header
+    features, labels, names, header = read_text_labels(tmp_path, quoted)
+    assert names is None and header == ("a", "b", "label")
     np.testing.assert_array_equal(labels, [2, 0, 1])
     np.testing.assert_array_equal(features, np.float32([[0.852, 1.5], [-3, 400], [5, 6]]))
 
@@ -384,3 +385,62 @@ def test_the_first_row_is_split_as_quoted_fields(tmp_path):
     path.write_text('"a, b",c,y\n1,2,0\n')
     with pytest.raises(DataError, match=r"data\.label_column = 3 but the file has 3 columns"):
         read_table(path, 3, None, np.dtype(np.float64))
+
+
+# the test file's header -------------------------------------------------------------------
+
+
+def read_pair(tmp_path, train_lines, test_lines, label_column=-1, header=None):
+    """Write train.csv and test.csv and read them as data.path and data.test_path."""
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("\n".join(train_lines) + "\n")
+    test.write_text("\n".join(test_lines) + "\n")
+    return read_csv(train, test, label_column, header, np.dtype(np.float64))
+
+
+@pytest.mark.parametrize(("test_header", "difference"), [
+    ("b,a,label", "column 1 ('b' here, 'a' in data.path)"),
+    ("a,b,species", "column 3 ('species' here, 'label' in data.path)"),
+    ("a,label", "column 2 ('label' here, 'b' in data.path)"),
+    ("a,b,label,c", "column 4 ('c' here, no column in data.path)"),
+])
+def test_a_test_file_with_other_column_names_is_refused(tmp_path, test_header, difference):
+    with pytest.raises(DataError) as error:
+        read_pair(tmp_path, ["a,b,label", "1,2,0", "3,4,1"], [test_header, "2,1,0", "4,3,1"])
+    assert str(error.value) == (
+        f"{tmp_path / 'test.csv'}: data.test_path's header differs from data.path's at "
+        f"{difference}; give it data.path's columns, in the same order"
+    )
+
+
+@pytest.mark.parametrize("header", [None, True])
+def test_data_header_is_for_data_path_and_a_test_file_of_numbers_keeps_line_1(tmp_path, header):
+    data = read_pair(tmp_path, ["a,b,label", "1,2,0", "3,4,1"], ["5,6,1", "7,8,0"], header=header)
+    np.testing.assert_array_equal(data.X_test, [[5, 6], [7, 8]])
+    assert data.row_lines["test"](0) == 1
+
+
+def test_a_test_file_with_the_training_header_skips_it_and_finds_the_label_by_name(tmp_path):
+    train = ["a,species,b", "1,setosa,2", "3,virginica,4"]
+    data = read_pair(tmp_path, train, train, label_column="species")
+    np.testing.assert_array_equal(data.y_test, [0, 1])
+    data = read_pair(tmp_path, train, ["5,virginica,6"], label_column="species")  # no header
+    np.testing.assert_array_equal(data.X_test, [[5, 6]])
+    np.testing.assert_array_equal(data.y_test, [1])
+
+
+def test_a_numeric_header_needs_the_same_line_in_the_test_file(tmp_path):
+    train = ["0,1,2", "1.5,2,0", "3,4,1"]
+    data = read_pair(tmp_path, train, ["0,1,2", "5,6,1"], header=True)
+    np.testing.assert_array_equal(data.X_test, [[5, 6]])
+    with pytest.raises(DataError) as error:
+        read_pair(tmp_path, train, ["5,6,1", "7,8,0"], header=True)
+    assert str(error.value) == (
+        f"{tmp_path / 'test.csv'}: line 1 of data.test_path cannot be told from a header: "
+        "data.path's header (0, 1, 2) is numbers too; start data.test_path with that line"
+    )
+
+
+def test_a_first_test_row_with_an_unknown_class_is_data_not_a_header(tmp_path):
+    with pytest.raises(DataError, match=r"test\.csv: the label 'rose' at line 1 is not a class"):
+        read_pair(tmp_path, IRIS, ["1,2,rose", "3,4,setosa"])

@@ -16,7 +16,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nettrainer.data.csvheader import column_index, first_row, skips_first_row
+from nettrainer.data.csvheader import (
+    column_index,
+    first_row,
+    skips_first_row,
+    test_file_header,
+)
 from nettrainer.data.csvlabels import TextLabelError, encode_labels
 from nettrainer.data.csvlines import at_line, line_of
 from nettrainer.data.csvparse import features, label_texts, parse
@@ -42,7 +47,9 @@ def read_csv(
     label_column : int or str
         Index of the label column (negative allowed) or its header name.
     header : bool or None
-        Whether the first row is a header; None detects it.
+        Whether the training file's first row is a header; None detects it. The
+        test file's is detected by the training file's header: see
+        :func:`~nettrainer.data.csvheader.test_file_header`.
     dtype : numpy.dtype
         The training dtype, used for parsing so that no wider copy is made.
 
@@ -59,17 +66,18 @@ def read_csv(
     DataError
         If a file is missing or empty, a feature is not a number, rows differ
         in length, the label column does not exist, a numeric label is not a
-        whole number, or the test file's labels are not the training file's kind
-        or classes.
+        whole number, the test file's header is not the training file's, or the
+        test file's labels are not the training file's kind or classes.
     """
     train = read_table(path, label_column, header, dtype)
     test = None
     files = {"train": str(path)}
-    row_lines = {"train": partial(line_of, path, skip=train.has_header)}
+    row_lines = {"train": partial(line_of, path, skip=train.header is not None)}
     if test_path is not None:
-        test = read_table(test_path, label_column, header, dtype, train.class_names or ())
+        names = train.class_names or ()  # () fixes the test file's labels to numbers
+        test = read_table(test_path, label_column, None, dtype, names, train.header)
         files["test"] = str(test_path)
-        row_lines["test"] = partial(line_of, test_path, skip=test.has_header)
+        row_lines["test"] = partial(line_of, test_path, skip=test.header is not None)
     return RawData(
         X_train=train.X,
         y_train=train.y,
@@ -93,14 +101,15 @@ class CsvTable(NamedTuple):
         Labels: class indices.
     class_names : tuple of str or None
         The class names text labels gave, sorted; None for numeric labels.
-    has_header : bool
-        Whether the first line was a header (given or detected), for line numbers.
+    header : tuple of str or None
+        The column names of the first line when it is a header (given or
+        detected), else None.
     """
 
     X: np.ndarray
     y: np.ndarray
     class_names: tuple[str, ...] | None
-    has_header: bool
+    header: tuple[str, ...] | None
 
 
 def read_table(
@@ -109,6 +118,7 @@ def read_table(
     header: bool | None,
     dtype: np.dtype,
     class_names: tuple[str, ...] | None = None,
+    train_header: tuple[str, ...] | None = None,
 ) -> CsvTable:
     """Read one csv file into features (N, D) of ``dtype``, int64 labels (N,) and class names.
 
@@ -126,6 +136,9 @@ def read_table(
         None for a training file (``data.path``), whose labels may be numbers or
         text; for a test file (``data.test_path``), the training file's class names
         (``()`` when its labels were numbers), which fix the label kind and classes.
+    train_header : tuple of str or None
+        For a test file, the training file's header (None when it has none), by
+        which its own is detected.
 
     Returns
     -------
@@ -139,14 +152,19 @@ def read_table(
         As for :func:`read_csv`.
     """
     fields = first_row(path, "data.path" if class_names is None else "data.test_path")
-    skip = skips_first_row(path, fields, label_column, header, class_names)
-    column = column_index(label_column, fields, skip, path)
+    if header is None and class_names is not None:
+        skip = test_file_header(path, fields, label_column, train_header)
+    else:
+        skip = skips_first_row(path, fields, label_column, header)
+    names = tuple(fields) if skip else None
+    column = column_index(label_column, fields, names or train_header, path)
     if not class_names:
         with suppress(TextLabelError):  # a label is not a number: read them all as text
             table = parse(path, skip, header, dtype, column)  # (N, D + 1)
-            return CsvTable(*_numeric_labels(table, column, label_column, path, skip), None, skip)
-    labels, names = encode_labels(label_texts(path, skip, column), class_names, path, skip)
-    return CsvTable(features(path, skip, column, len(fields), header, dtype), labels, names, skip)
+            return CsvTable(*_numeric_labels(table, column, label_column, path, skip), None, names)
+    labels, classes = encode_labels(label_texts(path, skip, column), class_names, path, skip)
+    X = features(path, skip, column, len(fields), header, dtype)  # (N, D)
+    return CsvTable(X, labels, classes, names)
 
 
 def _numeric_labels(

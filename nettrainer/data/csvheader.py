@@ -7,9 +7,10 @@ in the header.
 """
 
 import csv
+from itertools import zip_longest
 from pathlib import Path
 
-from nettrainer.data.csvlabels import is_number
+from nettrainer.data.csvlabels import is_number, listed
 from nettrainer.data.csvlines import DELIMITER, QUOTE
 from nettrainer.data.csvparse import label_texts
 from nettrainer.data.npz import is_zip
@@ -57,7 +58,9 @@ def first_row(path: Path, key: str) -> list[str]:
     return [field.strip().strip(QUOTE) for field in fields]
 
 
-def column_index(label_column: int | str, fields: list[str], header: bool, path: Path) -> int:
+def column_index(
+    label_column: int | str, fields: list[str], names: tuple[str, ...] | None, path: Path
+) -> int:
     """Return the 0-based index of the label column among the first row's ``fields``.
 
     Parameters
@@ -66,8 +69,9 @@ def column_index(label_column: int | str, fields: list[str], header: bool, path:
         Index of the label column (negative allowed) or its header name.
     fields : list of str
         The first row.
-    header : bool
-        Whether the first row is a header.
+    names : tuple of str or None
+        The column names: the file's header, or for a test file without one the
+        training file's; None when there are none.
     path : Path
         The file, for messages.
 
@@ -81,14 +85,13 @@ def column_index(label_column: int | str, fields: list[str], header: bool, path:
         If there is no such column.
     """
     if isinstance(label_column, str):
-        if not header or label_column not in fields:
-            names = ", ".join(fields[:8]) + (", ..." if len(fields) > 8 else "")
-            have = f"its header has {names}" if header else "it has no header row"
+        if names is None or label_column not in names:
+            have = "it has no header row" if names is None else f"its header has {listed(names)}"
             raise DataError(
                 f"{path}: no column named {label_column!r} ({have}); "
                 "set data.label_column to a column name or index"
             )
-        return fields.index(label_column)
+        return names.index(label_column)
     if not -len(fields) <= label_column < len(fields):
         raise DataError(
             f"{path}: data.label_column = {label_column} but the file has {len(fields)} "
@@ -98,27 +101,77 @@ def column_index(label_column: int | str, fields: list[str], header: bool, path:
 
 
 def skips_first_row(
-    path: Path,
-    fields: list[str],
-    label_column: int | str,
-    header: bool | None,
-    class_names: tuple[str, ...] | None = None,
+    path: Path, fields: list[str], label_column: int | str, header: bool | None
 ) -> bool:
-    """Whether the first row is a header: as ``header`` says, else detected.
+    """Whether a training file's first row ``fields`` is a header: as ``header`` says, or detected.
 
     It is when a field is text (neither empty nor a number), except when that
-    field is only the label (a text label, given by index) and the same text
-    labels another row too, or is one of the ``class_names`` of a test file's
-    training file. An empty field says nothing: it is an error in data, and
-    pandas starts a header with one (``,a,b,label``) for the index.
+    field is only the label and the same text labels another row too. An empty
+    field says nothing: it is an error in data, and pandas starts a header with
+    one (``,a,b,label``) for the index.
     """
     if header is not None:
         return header
-    texts = [i for i, field in enumerate(fields) if field and not is_number(field)]
-    if isinstance(label_column, str) or not texts or not -len(fields) <= label_column < len(fields):
-        return bool(texts)
-    column = label_column % len(fields)
+    texts = _texts(fields)
+    column = _label_index(label_column, fields)
     if texts != [column]:
+        return bool(texts)
+    return fields[column] not in label_texts(path, True, column)
+
+
+def test_file_header(
+    path: Path, fields: list[str], label_column: int | str, train_header: tuple[str, ...] | None
+) -> bool:
+    """Whether a test file's first row ``fields`` is a header, by the training file's header.
+
+    It is when it is the training file's header (``train_header``; None when it
+    has none), or when a field but the label is text: then it must be the
+    training file's header. Else it is data (a text label names a class, not a
+    column), unless the training file's header is all numbers, like data.
+
+    Raises
+    ------
+    DataError
+        If it is a header other than the training file's, or might be one.
+    """
+    if train_header is not None and tuple(fields) == train_header:
         return True
-    label = fields[column]
-    return label not in (class_names or label_texts(path, True, column))
+    column = _label_index(label_column, train_header or fields)
+    texts = [i for i in _texts(fields) if i != column]
+    if train_header is None:
+        return bool(texts)
+    if texts:
+        raise DataError(
+            f"{path}: data.test_path's header differs from data.path's at "
+            f"{_first_difference(fields, train_header)}; give it data.path's columns, in the "
+            "same order"
+        )
+    if not _texts(list(train_header)):
+        raise DataError(
+            f"{path}: line 1 of data.test_path cannot be told from a header: data.path's header "
+            f"({listed(train_header)}) is numbers too; start data.test_path with that line"
+        )
+    return False
+
+
+def _first_difference(fields: list[str], train_header: tuple[str, ...]) -> str:
+    """Say where a test file's header ``fields`` first differs from the training file's."""
+    pairs = zip_longest(fields, train_header)
+    column, (here, there) = next((i, pair) for i, pair in enumerate(pairs) if pair[0] != pair[1])
+    return f"column {column + 1} ({_named(here)} here, {_named(there)} in data.path)"
+
+
+def _named(field: str | None) -> str:
+    return "no column" if field is None else repr(field)
+
+
+def _texts(fields: list[str]) -> list[int]:
+    """Return the indices of the ``fields`` that are text: neither empty nor a number."""
+    return [i for i, field in enumerate(fields) if field and not is_number(field)]
+
+
+def _label_index(label_column: int | str, names: list[str] | tuple[str, ...]) -> int | None:
+    """Return the label column's index among ``names`` (a row or header), None if it has none."""
+    if isinstance(label_column, str):
+        return names.index(label_column) if label_column in names else None
+    return label_column % len(names) if -len(names) <= label_column < len(names) else None

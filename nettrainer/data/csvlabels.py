@@ -6,6 +6,7 @@ name. A file's labels are of one kind, numbers or text; a test file's are of the
 training file's kind, and its text labels must be among the training file's names.
 """
 
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -84,7 +85,7 @@ def encode_labels(
     if unknown := first(~np.isin(texts, names)):
         raise DataError(
             f"{path}: the label {unknown.text!r}{unknown.at} is not a class of the training file "
-            f"({_listed(names)}); {ONE_CLASS}"
+            f"({listed(names)}); {ONE_CLASS}"
         )
     order = np.argsort(names)
     positions = np.searchsorted(np.asarray(names)[order], texts)  # (N,)
@@ -104,5 +105,6 @@ def _first(texts: np.ndarray, wrong: np.ndarray, path: Path, skip: bool) -> _Lab
     return _Label(str(texts[row]), at_line(line_of(path, row, skip)))
 
 
-def _listed(names: tuple[str, ...]) -> str:
+def listed(names: Sequence[str]) -> str:
+    """Return the first 8 ``names``, comma-separated, with ``...`` for more: for messages."""
     return ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
