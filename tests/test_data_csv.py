@@ -158,6 +158,22 @@ def test_non_numeric_cell_after_a_header_counts_the_header_line(tmp_path):
     )
 
 
+@pytest.mark.parametrize("lines", [
+    ["setosa,5.1,0.2", "versicolor,7.0,1.3", "setosa,4.9,0.2"],
+    ["species,length,width", "versicolor,7.0,1.3", '"setosa",5.1,0.2'],
+])
+def test_a_text_column_that_is_not_the_label_column_suggests_it(tmp_path, lines):
+    assert csv_error(tmp_path, "\n".join(lines)) == (
+        "could not convert string 'versicolor' to float64 at line 2, column 1; every feature must "
+        "be a number, and column 1 is text in every row: if column 1 holds the labels, set "
+        "data.label_column: 0"
+    )
+
+
+def test_a_text_cell_in_a_column_of_numbers_or_empty_cells_gets_the_usual_hint(tmp_path):
+    assert csv_error(tmp_path, "1,x,0\n2,,1\n3,,1\n").endswith(f"column 2; {NOT_A_NUMBER_HINT}")
+
+
 def test_ragged_rows(tmp_path):
     assert csv_error(tmp_path, "1,2,3,0\n1,2,1\n") == (
         f"the number of columns changed from 4 to 3 at line 2; {RAGGED_HINT}"

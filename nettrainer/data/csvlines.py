@@ -21,7 +21,9 @@ CONVERT_ERROR = re.compile(
 RAGGED_ERROR = re.compile(r"(the number of columns changed from \d+ to \d+) at row (\d+);")
 
 
-def parse_error(path: Path, message: str, skip: bool, header: bool | None) -> DataError:
+def parse_error(
+    path: Path, message: str, skip: bool, header: bool | None, column_is_text: bool = False
+) -> DataError:
     """Turn a ``numpy.loadtxt`` error into one naming the line of the file, with a fitting fix.
 
     Parameters
@@ -34,6 +36,9 @@ def parse_error(path: Path, message: str, skip: bool, header: bool | None) -> Da
         Whether the first line was skipped as a header.
     header : bool or None
         The ``data.header`` setting; None when the header was detected.
+    column_is_text : bool
+        Whether the column of a cell that is not a number is text in every row,
+        as a label column may be.
 
     Returns
     -------
@@ -45,7 +50,8 @@ def parse_error(path: Path, message: str, skip: bool, header: bool | None) -> Da
         text, row, column = convert.groups()
         line = line_of(path, int(row), skip)
         place = f"line {line}, column {column}" if line else f"column {column}"
-        return DataError(f"{path}: {text} at {place}; {_convert_hint(line, header)}")
+        hint = _convert_hint(line, header, int(column) if column_is_text else None)
+        return DataError(f"{path}: {text} at {place}; {hint}")
     ragged = RAGGED_ERROR.match(message)
     if ragged:
         reason = ragged.group(1) + at_line(line_of(path, int(ragged.group(2)) - 1, skip))
@@ -56,7 +62,13 @@ def parse_error(path: Path, message: str, skip: bool, header: bool | None) -> Da
     )
 
 
-def _convert_hint(line: int | None, header: bool | None) -> str:
+def _convert_hint(line: int | None, header: bool | None, text_column: int | None) -> str:
+    """Say how to fix a cell that is not a number; ``text_column`` (1-based) is all text."""
+    if text_column is not None:
+        return (
+            f"every feature must be a number, and column {text_column} is text in every row: "
+            f"if column {text_column} holds the labels, set data.label_column: {text_column - 1}"
+        )
     if line == 1 and header is False:
         return (
             "data.header is false, so line 1 is read as data; set data.header to true, "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nettrainer.data.csvlabels import TextLabelError
+from nettrainer.data.csvlabels import TextLabelError, is_number
 from nettrainer.data.csvlines import (
     COMMENT,
     CONVERT_ERROR,
@@ -55,20 +55,18 @@ def parse(
     TextLabelError
         When the first cell that is not a number is in ``label_column``.
     DataError
-        When it is elsewhere, rows differ in length or there are no rows.
+        When it is elsewhere (with a hint at ``data.label_column`` when its column
+        is text in every row), rows differ in length or there are no rows.
     """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "input contained no data"
-            table = np.loadtxt(
-                path, delimiter=DELIMITER, comments=COMMENT, quotechar=QUOTE, skiprows=int(skip),
-                dtype=dtype, ndmin=2, usecols=usecols,
-            )
+        table = _loadtxt(path, skip, dtype, usecols)
     except ValueError as exc:
         convert = CONVERT_ERROR.match(str(exc))
-        if convert and int(convert.group(3)) == label_column + 1:
+        column = int(convert.group(3)) - 1 if convert else None
+        if column == label_column:
             raise TextLabelError from None
-        raise parse_error(path, str(exc), skip, header) from None
+        column_is_text = column is not None and _text_in_every_row(path, skip, column)
+        raise parse_error(path, str(exc), skip, header, column_is_text) from None
     if table.shape[0] == 0:
         raise DataError(f"{path}: no data rows after the header; it needs one example per row")
     return table
@@ -85,8 +83,35 @@ def label_texts(path: Path, skip: bool, column: int) -> np.ndarray:
     """Return the label column as text, spaces and double quotes stripped: shape (N,).
 
     The whole file is read as text, so that a row of another length is an
-    error here, as it is for numeric labels. ``numpy.loadtxt`` unquotes a field
-    that starts with a quote; the quotes of ``1, "cat" ,2`` go here.
+    error here, as it is for numeric labels.
     """
     table = parse(path, skip, None, np.dtype(str), -1)  # (N, D + 1)
-    return np.char.strip(np.char.strip(table[:, column]), QUOTE)
+    return _unquoted(table[:, column])
+
+
+def _text_in_every_row(path: Path, skip: bool, column: int) -> bool:
+    """Whether every cell of ``column`` is text (neither empty nor a number), as labels may be."""
+    try:
+        cells = _unquoted(_loadtxt(path, skip, np.dtype(str), [column])[:, 0])  # (N,)
+    except ValueError:  # a row without that column
+        return False
+    return all(cell and not is_number(cell) for cell in set(cells.tolist()))
+
+
+def _unquoted(cells: np.ndarray) -> np.ndarray:
+    """Strip spaces and double quotes from text ``cells`` (N,).
+
+    ``numpy.loadtxt`` unquotes a field that starts with a quote; the quotes of
+    ``1, "cat" ,2`` go here.
+    """
+    return np.char.strip(np.char.strip(cells), QUOTE)
+
+
+def _loadtxt(path: Path, skip: bool, dtype: np.dtype, usecols: list[int] | None) -> np.ndarray:
+    """Call ``numpy.loadtxt`` as every csv read does; its ``ValueError`` goes to the caller."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "input contained no data"
+        return np.loadtxt(
+            path, delimiter=DELIMITER, comments=COMMENT, quotechar=QUOTE, skiprows=int(skip),
+            dtype=dtype, ndmin=2, usecols=usecols,
+        )
