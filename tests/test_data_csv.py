@@ -211,6 +211,18 @@ def test_unknown_label_column_name_lists_the_header(tmp_path):
         read_table(path, "label", None, np.dtype(np.float64))
 
 
+def test_a_column_name_with_data_header_false_says_a_name_needs_a_header(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,species\n1,2,x\n")
+    with pytest.raises(DataError) as error:
+        read_table(path, "species", False, np.dtype(np.float64))
+    assert str(error.value) == (
+        f"{path}: data.label_column is a column name, 'species', but data.header is false and "
+        "only a header names columns; set data.header to true (or leave it unset to detect the "
+        "header), or set data.label_column to a column index"
+    )
+
+
 def test_label_column_index_out_of_range(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("1,2,0\n1,2,1\n")

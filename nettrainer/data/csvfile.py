@@ -157,7 +157,7 @@ def read_table(
     else:
         skip = skips_first_row(path, fields, label_column, header)
     names = tuple(fields) if skip else None
-    column = column_index(label_column, fields, names or train_header, path)
+    column = column_index(label_column, fields, names or train_header, header, path)
     if not class_names:
         with suppress(TextLabelError):  # a label is not a number: read them all as text
             table = parse(path, skip, header, dtype, column)  # (N, D + 1)

@@ -59,7 +59,11 @@ def first_row(path: Path, key: str) -> list[str]:
 
 
 def column_index(
-    label_column: int | str, fields: list[str], names: tuple[str, ...] | None, path: Path
+    label_column: int | str,
+    fields: list[str],
+    names: tuple[str, ...] | None,
+    header: bool | None,
+    path: Path,
 ) -> int:
     """Return the 0-based index of the label column among the first row's ``fields``.
 
@@ -72,6 +76,8 @@ def column_index(
     names : tuple of str or None
         The column names: the file's header, or for a test file without one the
         training file's; None when there are none.
+    header : bool or None
+        The ``data.header`` setting, for messages.
     path : Path
         The file, for messages.
 
@@ -85,6 +91,12 @@ def column_index(
         If there is no such column.
     """
     if isinstance(label_column, str):
+        if header is False:
+            raise DataError(
+                f"{path}: data.label_column is a column name, {label_column!r}, but data.header "
+                "is false and only a header names columns; set data.header to true (or leave it "
+                "unset to detect the header), or set data.label_column to a column index"
+            )
         if names is None or label_column not in names:
             have = "it has no header row" if names is None else f"its header has {listed(names)}"
             raise DataError(
