@@ -19,8 +19,8 @@ import numpy as np
 from nettrainer.data.csvheader import (
     column_index,
     first_row,
-    skips_first_row,
     test_file_header,
+    train_file_header,
 )
 from nettrainer.data.csvlabels import TextLabelError, encode_labels
 from nettrainer.data.csvlines import at_line, line_of
@@ -155,7 +155,7 @@ def read_table(
     if header is None and class_names is not None:
         skip = test_file_header(path, fields, label_column, train_header)
     else:
-        skip = skips_first_row(path, fields, label_column, header)
+        skip = train_file_header(path, fields, label_column, header)
     names = tuple(fields) if skip else None
     column = column_index(label_column, fields, names or train_header, header, path)
     if not class_names:
@@ -182,7 +182,7 @@ def _numeric_labels(
             "to the column of class indices or names"
         )
     if column in (0, table.shape[1] - 1):
-        features = table[:, 1:] if column == 0 else table[:, :-1]  # (N, D) view
+        X = table[:, 1:] if column == 0 else table[:, :-1]  # (N, D) view
     else:
-        features = np.delete(table, column, axis=1)  # (N, D) copy
-    return features, labels.astype(np.int64)
+        X = np.delete(table, column, axis=1)  # (N, D) copy
+    return X, labels.astype(np.int64)

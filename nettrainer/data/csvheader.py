@@ -1,9 +1,11 @@
 """The first line of a csv file: a header of column names, or a row of data.
 
-Whether the first row is a header is detected unless the config says: it is
-when a feature field is text (neither empty nor a number), or when only its
-label is text and that text is no label of any other row. A label column given by name is looked up
-in the header.
+A training file's first row is a header when ``data.header`` says so or, with
+it unset, when a feature field is text (neither empty nor a number), or when
+only its label is text and that text is no label of any other row. A test
+file's is a header when it is the training file's header, or has text outside
+the label column; it must then be the training file's header, for columns are
+read by position. A label column given by name is looked up in the header.
 """
 
 import csv
@@ -112,7 +114,7 @@ def column_index(
     return label_column % len(fields)
 
 
-def skips_first_row(
+def train_file_header(
     path: Path, fields: list[str], label_column: int | str, header: bool | None
 ) -> bool:
     """Whether a training file's first row ``fields`` is a header: as ``header`` says, or detected.
