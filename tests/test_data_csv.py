@@ -5,7 +5,7 @@ import pytest
 from data_fixtures import Spec
 
 from nettrainer.data import load
-from nettrainer.data.csvfile import read_csv, read_table
+from nettrainer.data.csvfile import read_table
 from nettrainer.errors import DataError
 
 X = np.array([[0.5, 1.0, 2.0], [1.5, -1.0, 0.25], [3.0, 2.0, 1.0], [0.0, 0.0, 7.5]])
@@ -124,15 +124,6 @@ def test_an_empty_cell_is_no_header_and_an_error_on_any_line(tmp_path, row, mess
     assert csv_error(tmp_path, "\n".join(rows)) == message.format(line=line)
 
 
-def test_a_pandas_index_header_starting_with_an_empty_field_is_a_header(tmp_path):
-    path = tmp_path / "d.csv"
-    path.write_text(",a,b,label\n0,1.5,2,1\n1,3,4,0\n")
-    features, labels, _, header = read_table(path, -1, None, np.dtype(np.float64))
-    assert header == ("", "a", "b", "label")
-    np.testing.assert_array_equal(features, [[0, 1.5, 2], [1, 3, 4]])
-    np.testing.assert_array_equal(labels, [1, 0])
-
-
 def test_forced_header_false_makes_a_text_row_an_error(tmp_path):
     assert csv_error(tmp_path, "a,b,c,y\n1,2,3,0\n", header=False) == (
         "could not convert string 'a' to float64 at line 1, column 1; data.header is false, "
@@ -209,18 +200,6 @@ def test_unknown_label_column_name_lists_the_header(tmp_path):
     path.write_text("a,b,y\n1,2,0\n")
     with pytest.raises(DataError, match=r"no column named 'label' \(its header has a, b, y\)"):
         read_table(path, "label", None, np.dtype(np.float64))
-
-
-def test_a_column_name_with_data_header_false_says_a_name_needs_a_header(tmp_path):
-    path = tmp_path / "d.csv"
-    path.write_text("a,b,species\n1,2,x\n")
-    with pytest.raises(DataError) as error:
-        read_table(path, "species", False, np.dtype(np.float64))
-    assert str(error.value) == (
-        f"{path}: data.label_column is a column name, 'species', but data.header is false and "
-        "only a header names columns; set data.header to true (or leave it unset to detect the "
-        "header), or set data.label_column to a column index"
-    )
 
 
 def test_label_column_index_out_of_range(tmp_path):
@@ -414,61 +393,3 @@ def test_the_first_row_is_split_as_quoted_fields(tmp_path):
     with pytest.raises(DataError, match=r"data\.label_column = 3 but the file has 3 columns"):
         read_table(path, 3, None, np.dtype(np.float64))
 
-
-# the test file's header -------------------------------------------------------------------
-
-
-def read_pair(tmp_path, train_lines, test_lines, label_column=-1, header=None):
-    """Write train.csv and test.csv and read them as data.path and data.test_path."""
-    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
-    train.write_text("\n".join(train_lines) + "\n")
-    test.write_text("\n".join(test_lines) + "\n")
-    return read_csv(train, test, label_column, header, np.dtype(np.float64))
-
-
-@pytest.mark.parametrize(("test_header", "difference"), [
-    ("b,a,label", "column 1 ('b' here, 'a' in data.path)"),
-    ("a,b,species", "column 3 ('species' here, 'label' in data.path)"),
-    ("a,label", "column 2 ('label' here, 'b' in data.path)"),
-    ("a,b,label,c", "column 4 ('c' here, no column in data.path)"),
-])
-def test_a_test_file_with_other_column_names_is_refused(tmp_path, test_header, difference):
-    with pytest.raises(DataError) as error:
-        read_pair(tmp_path, ["a,b,label", "1,2,0", "3,4,1"], [test_header, "2,1,0", "4,3,1"])
-    assert str(error.value) == (
-        f"{tmp_path / 'test.csv'}: data.test_path's header differs from data.path's at "
-        f"{difference}; give it data.path's columns, in the same order"
-    )
-
-
-@pytest.mark.parametrize("header", [None, True])
-def test_data_header_is_for_data_path_and_a_test_file_of_numbers_keeps_line_1(tmp_path, header):
-    data = read_pair(tmp_path, ["a,b,label", "1,2,0", "3,4,1"], ["5,6,1", "7,8,0"], header=header)
-    np.testing.assert_array_equal(data.X_test, [[5, 6], [7, 8]])
-    assert data.row_lines["test"](0) == 1
-
-
-def test_a_test_file_with_the_training_header_skips_it_and_finds_the_label_by_name(tmp_path):
-    train = ["a,species,b", "1,setosa,2", "3,virginica,4"]
-    data = read_pair(tmp_path, train, train, label_column="species")
-    np.testing.assert_array_equal(data.y_test, [0, 1])
-    data = read_pair(tmp_path, train, ["5,virginica,6"], label_column="species")  # no header
-    np.testing.assert_array_equal(data.X_test, [[5, 6]])
-    np.testing.assert_array_equal(data.y_test, [1])
-
-
-def test_a_numeric_header_needs_the_same_line_in_the_test_file(tmp_path):
-    train = ["0,1,2", "1.5,2,0", "3,4,1"]
-    data = read_pair(tmp_path, train, ["0,1,2", "5,6,1"], header=True)
-    np.testing.assert_array_equal(data.X_test, [[5, 6]])
-    with pytest.raises(DataError) as error:
-        read_pair(tmp_path, train, ["5,6,1", "7,8,0"], header=True)
-    assert str(error.value) == (
-        f"{tmp_path / 'test.csv'}: line 1 of data.test_path cannot be told from a header: "
-        "data.path's header (0, 1, 2) is numbers too; start data.test_path with that line"
-    )
-
-
-def test_a_first_test_row_with_an_unknown_class_is_data_not_a_header(tmp_path):
-    with pytest.raises(DataError, match=r"test\.csv: the label 'rose' at line 1 is not a class"):
-        read_pair(tmp_path, IRIS, ["1,2,rose", "3,4,setosa"])
