@@ -711,6 +711,20 @@ def test_a_test_file_in_another_format_than_the_data_is_one_line(tmp_path, fmt, 
     _no_run_left(tmp_path)
 
 
+@pytest.mark.parametrize(("test_lines", "fragments"), [
+    (["b,a,label", "2,1,0"], ("data.test_path's header differs", "column 1", "same order")),
+    (["a,b,label", "1,2,0", "3,4,"], ("the label at line 3 is empty", "training file's classes")),
+])
+def test_a_csv_test_file_that_does_not_fit_data_path_is_one_line(tmp_path, test_lines, fragments):
+    rows = [f"{i % 7},{i % 5},{i % 3}" for i in range(30)]
+    (tmp_path / "d.csv").write_text("\n".join(["a,b,label", *rows]) + "\n")
+    (tmp_path / "t.csv").write_text("\n".join(test_lines) + "\n")
+    data = {"name": "csv", "path": str(tmp_path / "d.csv"), "test_path": str(tmp_path / "t.csv")}
+    result = train(tmp_path, tiny_config(tmp_path / "runs", data=data))
+    assert_one_line_error(result, f"error: {tmp_path / 't.csv'}: ", *fragments)
+    _no_run_left(tmp_path)
+
+
 # --- gradcheck ---------------------------------------------------------------------------
 
 
