@@ -164,9 +164,10 @@ def training_data(cfg: config.Config, resume_dir: Path | None) -> tuple[Dataset,
     missing_test : str or None
         Why a resumed run has no test split (the missing file and its key), or None.
     """
-    missing_test = None if resume_dir is None else missing_test_file(cfg.data)
-    state = evaluation.saved_preprocessing(resume_dir)
-    dataset = experiment.load_dataset(cfg, state, with_test=missing_test is None)
+    if resume_dir is None:
+        return experiment.load_dataset(cfg), None
+    missing_test = missing_test_file(cfg.data)
+    dataset = evaluation.load_run_dataset(resume_dir, cfg, with_test=missing_test is None)
     if missing_test is not None:  # after the load, which stops on any other missing file
         click.echo(f"warning: {missing_test}; training goes on without the test split, so "
                    "summary.json will have no test accuracy", err=True)

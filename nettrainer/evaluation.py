@@ -34,6 +34,36 @@ def saved_preprocessing(run_dir: Path | None) -> dict[str, np.ndarray] | None:
     return None if run_dir is None else runs.read_npz(Path(run_dir) / "preprocess.npz")
 
 
+def load_run_dataset(run_dir: Path, cfg: config.Config, *, with_test: bool) -> data.Dataset:
+    """Load the data a run trained on, with its saved preprocessing, as ``dataset.json`` has it.
+
+    Raises
+    ------
+    DataError
+        When the files have changed since the run (rows added or removed, a
+        class renamed): its split, its class numbers or its input size would
+        no longer be the run's, and resuming or scoring would go on silently
+        with other data.
+    """
+    dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir), with_test=with_test)
+    recorded, now = runs.read_dataset_info(run_dir), experiment.dataset_info(dataset)
+    keys = ["input_size", "class_names", "num_train", "num_val", *(["num_test"] * with_test)]
+    for key in (key for key in keys if key in recorded and recorded[key] != now[key]):
+        raise DataError(
+            f"{run_dir}: the data set is not the one this run trained on: {key} is "
+            f"{_shown(now[key])} in {now['source']} now, {_shown(recorded[key])} in its "
+            "dataset.json; put the data back as it was, or train a new run on these files"
+        )
+    return dataset
+
+
+def _shown(value: Any) -> str:
+    """Write a dataset.json value for a message: a long class list is cut short."""
+    if isinstance(value, list) and len(value) > 6:
+        return f"[{', '.join(map(repr, value[:5]))}, ... ({len(value)} classes)]"
+    return repr(value)
+
+
 def load_checkpoint_params(run_dir: Path, checkpoint: str) -> dict[str, np.ndarray]:
     """Read the params of ``best.npz`` or of the solver state in ``last.npz``."""
     summary = runs.read_summary(run_dir)
@@ -99,7 +129,7 @@ def evaluate_run(run_dir: Path, split: str, checkpoint: str) -> dict[str, Any]:
             f"{run_dir}: cannot evaluate the test split: {missing}; put the test file back "
             "there, or evaluate --split val or --split train, which do not read it"
         )
-    dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir), with_test=split == "test")
+    dataset = load_run_dataset(run_dir, cfg, with_test=split == "test")
     part = dataset.split(split)
     if part is None or part[0].shape[0] == 0:
         present = [name for name in ("test", "val", "train") if _has_rows(dataset, name, run_dir)]
@@ -198,7 +228,7 @@ def _single_run_pictures(run_dir: Path) -> tuple[Any, Any]:
         return (params["W1"], tuple(info["image_shape"])), None
     if info.get("input_size") == 2:
         cfg = read_run_config(run_dir)
-        dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir), with_test=False)
+        dataset = load_run_dataset(run_dir, cfg, with_test=False)
         model = experiment.build_model(cfg, dataset)
         model.params = checked_params(params, model.params)
         return None, plots.DecisionRegions(model.predict, dataset.X_train, dataset.y_train)

@@ -403,6 +403,29 @@ def test_print_config_of_a_completed_run_prints_it(spiral_run):
     assert "epochs: 3\n" in result.stdout
 
 
+def test_resume_evaluate_and_plot_refuse_data_files_changed_since_the_run(tmp_path):
+    rows = [f"{i % 7}.5,{i % 5}.25,{('cat', 'dog', 'emu')[i % 3]}" for i in range(60)]
+    data_path = tmp_path / "animals.csv"
+    data_path.write_text("\n".join(rows) + "\n")
+    cfg = tiny_config(tmp_path / "runs", epochs=2, data={"name": "csv", "path": str(data_path)})
+    assert train(tmp_path, cfg, "--quiet").exit_code == 0
+    run_dir = only_run(tmp_path / "runs")
+    before = {path.name: path.read_bytes() for path in run_dir.iterdir()}
+    data_path.write_text("\n".join(row.replace(",dog", ",zebra") for row in rows) + "\n")
+    for args in (["evaluate", run_dir, "--split", "val"], ["plot", run_dir],
+                 ["train", "--resume", run_dir, "--set", "train.epochs=3"]):
+        assert_one_line_error(
+            invoke(*args), f"{run_dir}: the data set is not the one this run trained on: "
+            f"class_names is ['cat', 'emu', 'zebra'] in {data_path} now, ['cat', 'dog', 'emu'] "
+            "in its dataset.json; put the data back as it was")
+    data_path.write_text("\n".join(rows + rows[:10]) + "\n")
+    assert_one_line_error(invoke("train", "--resume", run_dir, "--set", "train.epochs=3"),
+                          "num_train is 63 in", "54 in its dataset.json")
+    assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
+    data_path.write_text("\n".join(rows) + "\n")
+    assert invoke("train", "--resume", run_dir, "--set", "train.epochs=3").exit_code == 0
+
+
 def test_resume_refuses_a_changed_key(spiral_run):
     before = (spiral_run / "metrics.csv").read_text()
     result = invoke("train", "--resume", spiral_run, "--set", "model.reg=0.5")
