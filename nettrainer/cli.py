@@ -6,6 +6,7 @@ With the ``cli_*`` modules, :mod:`~nettrainer.progress` and
 one line on stderr and the error's exit code (2, or 3 for divergence).
 """
 
+import shlex
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -145,7 +146,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
     if outcome.error is not None:
         raise outcome.error
     if outcome.status == "interrupted":
-        click.echo(f"resume with: nettrainer train --resume {run_dir}", err=True)
+        click.echo(f"resume with: nettrainer train --resume {shlex.quote(str(run_dir))}", err=True)
         sys.exit(STOPS[progress.stop_signal].exit_code)
 
 

@@ -8,6 +8,7 @@ to the new count, so that a later plain ``--resume`` (the command an
 interrupted run prints) keeps the target.
 """
 
+import dataclasses
 from pathlib import Path
 
 from nettrainer import config, evaluation, experiment, runs
@@ -28,11 +29,14 @@ def resumed_config(
     CheckpointError
         When the folder is not a run, or its ``summary.json`` was edited by hand.
     """
+    if out_dir is not None:
+        raise ConfigError(
+            f"--out: a resumed run stays in its own folder, {resume_dir}; leave --out out"
+        )
     saved = evaluation.read_run_config(resume_dir)
     wanted = config.load(config_path or resume_dir / "config.yaml", overrides)
+    wanted = dataclasses.replace(wanted, output=saved.output)  # the run's folder is decided
     changed = [key for key in config.differences(saved, wanted) if key not in RESUMABLE_KEYS]
-    if out_dir is not None:
-        changed.append("output.dir (--out)")
     if changed:
         raise ConfigError(
             f"{resume_dir}: resuming cannot change {', '.join(changed)}; only "
@@ -43,17 +47,24 @@ def resumed_config(
 
 
 def check_can_continue(resume_dir: Path, cfg: config.Config) -> None:
-    """Raise unless resuming would train: epochs are left and early stopping has not ended it.
+    """Raise unless resuming would train: epochs are left and nothing would end it at once.
 
     Raises
     ------
     ConfigError
         When ``last.npz`` has trained ``train.epochs`` epochs or more, or early
-        stopping has ended the run (it would stop again at once). Resuming
-        then would run no step and overwrite the summary's speed with zeros.
+        stopping has ended the run (it would stop again at once), or the run
+        diverged (training is reproducible, so it would diverge again at the
+        same step).
     CheckpointError
         When ``last.npz`` is missing or is not a solver state.
     """
+    if runs.read_summary(resume_dir).get("status") == "diverged":
+        raise ConfigError(
+            f"{resume_dir}: the run diverged, and resuming would repeat it exactly (the same "
+            "params, batches and learning rate); start a new run with a lower "
+            "train.learning_rate"
+        )
     state = runs.load_state(resume_dir / "last.npz")
     try:
         epoch, since_best = int(state["epoch"]), int(state["epochs_since_best"])

@@ -64,7 +64,9 @@ class TrainConfig:
     lr_decay: float = 1.0  # learning rate multiplied by this after every epoch
     batch_size: int = 300  # samples per step
     epochs: int = 100  # passes over the training split
-    sampling: str = "shuffle"  # shuffle: each sample once per epoch; replacement: draw
+    # shuffle: a new permutation per epoch, cut into N // batch_size batches (the rest sits
+    # the epoch out); replacement: batches drawn with replacement, as CS231n
+    sampling: str = "shuffle"
     early_stopping_patience: int | None = None  # epochs without a better val acc; null: off
     num_train_samples: int | None = 1000  # train accuracy measured on this many; null: all
     num_val_samples: int | None = None  # val accuracy measured on this many; null: all

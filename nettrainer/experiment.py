@@ -237,7 +237,7 @@ def summarize(solver: Solver, dataset: Dataset, seconds: float, status: str) -> 
         "final_train_acc": solver.train_acc_history[-1] if solver.train_acc_history else None,
         "test_acc": None,
         "wall_time_s": round(seconds, 3),
-        "samples_per_s": round(solver.iteration * solver.batch_size / max(seconds, 1e-9), 1),
+        "samples_per_s": round(solver.iteration * solver.samples_per_step / max(seconds, 1e-9), 1),
     }
     test = dataset.split("test")
     if test is not None and status == "completed":

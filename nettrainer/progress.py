@@ -40,7 +40,7 @@ class Progress:
         """Count samples, redraw the live line now and then, and honour Ctrl-C or SIGTERM."""
         if self.stop_signal is not None:
             solver.request_stop()
-        self.window_samples += solver.batch_size
+        self.window_samples += solver.samples_per_step
         now = time.perf_counter()
         if self.live and not self.quiet and now - self.last_draw > REDRAW_SECONDS:
             self.last_draw = now

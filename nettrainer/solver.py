@@ -178,6 +178,13 @@ class Solver(ResumableState):
         return self.epoch >= self.num_epochs or self.stopped_early
 
     @property
+    def samples_per_step(self) -> int:
+        """Examples in each batch: ``batch_size``, or all N when shuffling fewer rows than that."""
+        if self.sampling == "shuffle":
+            return min(self.batch_size, self.X_train.shape[0])
+        return self.batch_size
+
+    @property
     def has_val(self) -> bool:
         """Whether there are validation examples; without them the latest params count as best."""
         return self.X_val.shape[0] > 0

@@ -436,7 +436,8 @@ def test_resume_refuses_a_changed_key(spiral_run):
 
 def test_resume_refuses_out(spiral_run, tmp_path):
     result = invoke("train", "--resume", spiral_run, "--out", tmp_path)
-    assert_one_line_error(result, "--out")
+    assert_one_line_error(
+        result, f"--out: a resumed run stays in its own folder, {spiral_run}; leave --out out")
 
 
 def test_resume_of_a_completed_run_says_how_to_train_longer(spiral_run):
@@ -543,7 +544,8 @@ def _wait_for_rows(metrics: Path, rows: int, process: subprocess.Popen, timeout:
 )
 def test_ctrl_c_or_sigterm_stops_cleanly_and_the_run_resumes(tmp_path, signum, code, notice):
     """SIGTERM is what kill, timeout and job schedulers send: it stops like Ctrl-C, exit 143."""
-    cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "runs", epochs=100000))
+    out = tmp_path / "my runs"  # the printed resume command must survive the shell
+    cfg_path = write_config(tmp_path / "cfg.json", tiny_config(out, epochs=100000))
     stdout_path, stderr_path = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
     with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
         process = subprocess.Popen(
@@ -553,9 +555,9 @@ def test_ctrl_c_or_sigterm_stops_cleanly_and_the_run_resumes(tmp_path, signum, c
         )
         try:
             deadline = time.monotonic() + 30
-            while not run_dirs(tmp_path / "runs") and time.monotonic() < deadline:
+            while not run_dirs(out) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            run_dir = only_run(tmp_path / "runs")
+            run_dir = only_run(out)
             _wait_for_rows(run_dir / "metrics.csv", 3, process, timeout=30)
             process.send_signal(signum)
             process.wait(timeout=30)
@@ -566,7 +568,7 @@ def test_ctrl_c_or_sigterm_stops_cleanly_and_the_run_resumes(tmp_path, signum, c
     err = stderr_path.read_text()
     assert process.returncode == code, err
     assert err.startswith(f"\n{notice}\n"), err
-    assert f"resume with: nettrainer train --resume {run_dir}" in err
+    assert f"resume with: nettrainer train --resume '{run_dir}'\n" in err
     assert "Traceback" not in err
     state = runs.load_state(run_dir / "last.npz")
     done = summary(run_dir)
@@ -591,6 +593,21 @@ def test_divergence_exits_3_with_one_line_and_keeps_metrics(tmp_path):
     run_dir = only_run(tmp_path / "runs")
     assert (run_dir / "metrics.csv").read_text().startswith("epoch,iteration,")
     assert summary(run_dir)["status"] == "diverged"
+    before = {path.name: path.read_bytes() for path in run_dir.iterdir()}
+    assert_one_line_error(invoke("train", "--resume", run_dir, "--set", "train.epochs=5"),
+                          "the run diverged, and resuming would repeat it exactly",
+                          "a lower train.learning_rate")
+    assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
+
+
+def test_resume_with_a_config_of_another_output_dir_stays_in_its_folder(spiral_run, tmp_path):
+    run_dir = Path(shutil.copytree(spiral_run, tmp_path / "run"))
+    cfg_path = write_config(tmp_path / "cfg.json", tiny_config(tmp_path / "elsewhere"))
+    result = invoke("train", cfg_path, "--resume", run_dir, "--set", "train.epochs=4", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert summary(run_dir)["epochs_completed"] == 4 and not (tmp_path / "elsewhere").exists()
+    saved = config.load(spiral_run / "config.yaml")
+    assert config.load(run_dir / "config.yaml").output == saved.output
 
 
 @pytest.mark.parametrize(

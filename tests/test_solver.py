@@ -100,6 +100,9 @@ def test_a_batch_larger_than_the_data_gives_one_update_per_epoch():
     solver.train()
     assert len(solver.loss_history) == 4
     assert len(solver.val_acc_history) == 5
+    assert solver.samples_per_step == 10  # the whole data set, not the batch size asked for
+    replacing = Solver(make_model(), data, batch_size=100, sampling="replacement", seed=0)
+    assert replacing.samples_per_step == 100  # 100 rows drawn with replacement from 10
 
 
 def test_options_are_keyword_only():
