@@ -57,7 +57,7 @@ def evaluation_text(report: dict[str, Any]) -> str:
     """Accuracy, per-class accuracy and the confusion matrix of an evaluation."""
     names = report["class_names"]
     per_class = [
-        (name, str(int(count)), _percent(acc))
+        (name, str(int(count)), _percent(acc if count else None))  # no example: no accuracy
         for name, count, acc in zip(names, report["class_counts"], report["per_class_acc"],
                                     strict=True)
     ]
