@@ -85,3 +85,32 @@ def test_a_numeric_header_needs_the_same_line_in_the_test_file(tmp_path):
 def test_a_first_test_row_with_an_unknown_class_is_data_not_a_header(tmp_path):
     with pytest.raises(DataError, match=r"test\.csv: the label 'rose' at line 1 is not a class"):
         read_pair(tmp_path, ["5,6,setosa", "7,8,virginica"], ["1,2,rose", "3,4,setosa"])
+
+
+# a byte order mark, as Excel's "CSV UTF-8" starts a file with --------------------------------
+
+BOM = "\ufeff"
+
+
+def read_bom_pair(tmp_path, train_lines, test_lines, label_column=-1, header=None):
+    """Write train.csv and test.csv in UTF-8 starting with a byte order mark, and read them."""
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_bytes((BOM + "\n".join(train_lines) + "\n").encode())
+    test.write_bytes((BOM + "\n".join(test_lines) + "\n").encode())
+    return read_csv(train, test, label_column, header, np.dtype(np.float64))
+
+
+@pytest.mark.parametrize("header", [None, False])
+def test_a_byte_order_mark_is_ignored_before_a_first_row_of_numbers(tmp_path, header):
+    data = read_bom_pair(tmp_path, ["1,2,0", "3,4,1", "5,6,1"], ["7,8,1", "9,10,0"],
+                         header=header)
+    np.testing.assert_array_equal(data.X_train, [[1, 2], [3, 4], [5, 6]])
+    np.testing.assert_array_equal(data.X_test, [[7, 8], [9, 10]])
+    assert data.row_lines["train"](0) == 1 and data.row_lines["test"](1) == 2
+
+
+def test_a_byte_order_mark_is_no_part_of_the_first_column_name(tmp_path):
+    lines = ["label,a,b", "0,1,2", "1,3,4"]
+    data = read_bom_pair(tmp_path, lines, lines, label_column="label")
+    np.testing.assert_array_equal(data.y_train, [0, 1])
+    np.testing.assert_array_equal(data.X_test, [[1, 2], [3, 4]])

@@ -13,7 +13,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 from nettrainer.data.csvlabels import is_number, listed
-from nettrainer.data.csvlines import DELIMITER, QUOTE
+from nettrainer.data.csvlines import DELIMITER, ENCODING, QUOTE
 from nettrainer.data.csvparse import label_texts
 from nettrainer.data.npz import is_zip
 from nettrainer.errors import DataError
@@ -44,12 +44,13 @@ def first_row(path: Path, key: str) -> list[str]:
     Raises
     ------
     DataError
-        If the file is an npz, cannot be read as UTF-8 text, or is empty.
+        If the file is an npz, cannot be read as UTF-8 text (a byte order mark is
+        ignored), or is empty.
     """
     if is_zip(path):
         raise DataError(f"{path}: an npz (zip) file, not comma-separated text; {NPZ_AS_CSV[key]}")
     try:
-        with open(path, encoding="utf-8") as file:
+        with open(path, encoding=ENCODING) as file:
             line = file.readline()
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)

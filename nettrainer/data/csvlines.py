@@ -14,6 +14,7 @@ from nettrainer.errors import DataError
 DELIMITER = ","
 QUOTE = '"'  # a field that starts with it ends at the next lone one; "" inside is one quote
 COMMENT = "#"  # numpy.loadtxt's default: the rest of a line after it is ignored
+ENCODING = "utf-8-sig"  # UTF-8, ignoring the byte order mark that Excel's "CSV UTF-8" starts with
 # numpy.loadtxt's errors; their rows count data rows only, from 0 and from 1 respectively.
 CONVERT_ERROR = re.compile(
     r"(could not convert string .* to \S+) at row (\d+), column (\d+)\.$", re.DOTALL
@@ -90,7 +91,7 @@ def line_of(path: Path, row: int, skip: bool) -> int | None:
     editor ends them (LF, CRLF or CR). None when the file has fewer rows.
     """
     rows, quoted = -1, False
-    with open(path, encoding="latin-1") as file:  # every byte decodes; line ends are ASCII
+    with open(path, encoding=ENCODING) as file:
         for number, line in enumerate(file, start=1):
             if number <= skip:
                 continue

@@ -15,6 +15,7 @@ from nettrainer.data.csvlines import (
     COMMENT,
     CONVERT_ERROR,
     DELIMITER,
+    ENCODING,
     QUOTE,
     parse_error,
 )
@@ -113,5 +114,5 @@ def _loadtxt(path: Path, skip: bool, dtype: np.dtype, usecols: list[int] | None)
         warnings.simplefilter("ignore", UserWarning)  # "input contained no data"
         return np.loadtxt(
             path, delimiter=DELIMITER, comments=COMMENT, quotechar=QUOTE, skiprows=int(skip),
-            dtype=dtype, ndmin=2, usecols=usecols,
+            dtype=dtype, ndmin=2, usecols=usecols, encoding=ENCODING,
         )
