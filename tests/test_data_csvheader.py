@@ -10,7 +10,7 @@ from nettrainer.errors import DataError
 def test_a_pandas_index_header_starting_with_an_empty_field_is_a_header(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text(",a,b,label\n0,1.5,2,1\n1,3,4,0\n")
-    features, labels, _, header = read_table(path, -1, None, np.dtype(np.float64))
+    features, labels, _, header, _ = read_table(path, -1, None, np.dtype(np.float64))
     assert header == ("", "a", "b", "label")
     np.testing.assert_array_equal(features, [[0, 1.5, 2], [1, 3, 4]])
     np.testing.assert_array_equal(labels, [1, 0])
@@ -114,3 +114,53 @@ def test_a_byte_order_mark_is_no_part_of_the_first_column_name(tmp_path):
     data = read_bom_pair(tmp_path, lines, lines, label_column="label")
     np.testing.assert_array_equal(data.y_train, [0, 1])
     np.testing.assert_array_equal(data.X_test, [[1, 2], [3, 4]])
+
+
+# empty and comment lines before the first row, skipped as numpy.loadtxt skips them ----------
+
+
+@pytest.mark.parametrize("before", [["# iris data"], [""], ["", "# a", "#", ""]])
+def test_the_first_row_comes_after_leading_empty_and_comment_lines(tmp_path, before):
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join([*before, "1,2,0", "2,3,1", "3,1,2", "4,5,1"]) + "\n")
+    features, labels, _, header, _ = read_table(path, -1, None, np.dtype(np.float64))
+    assert header is None
+    np.testing.assert_array_equal(labels, [0, 1, 2, 1])
+    np.testing.assert_array_equal(features[0], [1, 2])
+
+
+def test_a_header_after_a_comment_is_a_header_and_lines_still_count(tmp_path):
+    lines = ["# iris", "", "a,species,b", "1,setosa,2", "# note", "3,virginica,4"]
+    test_lines = ["# held out", "a,species,b", "5,virginica,6", "7,x,8"]
+    with pytest.raises(DataError) as error:
+        read_pair(tmp_path, lines, test_lines, label_column="species")
+    assert str(error.value).startswith(
+        f"{tmp_path / 'test.csv'}: the label 'x' at line 4 is not a class of the training file"
+    )
+    data = read_pair(tmp_path, lines, test_lines[:3], label_column="species")
+    np.testing.assert_array_equal(data.y_train, [0, 1])
+    np.testing.assert_array_equal(data.y_test, [1])
+    assert data.row_lines["train"](1) == 6 and data.row_lines["test"](0) == 3
+
+
+def test_a_numeric_header_after_a_comment_is_skipped_and_named_by_its_line(tmp_path):
+    train = ["# numbers", "0,1,2", "1.5,2,0", "3,4,1"]
+    data = read_pair(tmp_path, train, ["", "0,1,2", "5,6,1"], header=True)
+    np.testing.assert_array_equal(data.X_train, [[1.5, 2], [3, 4]])
+    np.testing.assert_array_equal(data.X_test, [[5, 6]])
+    with pytest.raises(DataError, match=r"line 2 of data\.test_path cannot be told from a hea"):
+        read_pair(tmp_path, train, ["# x", "5,6,1", "7,8,0"], header=True)
+
+
+def test_data_header_false_names_the_line_of_the_first_row(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("# iris\na,b,y\n1,2,0\n")
+    with pytest.raises(DataError, match=r"at line 2, column 1; data\.header is false, so line 2 "):
+        read_table(path, -1, False, np.dtype(np.float64))
+
+
+def test_a_file_of_comments_only_is_empty(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("# nothing yet\n\n")
+    with pytest.raises(DataError, match=r"d\.csv: the csv file is empty; it needs one example"):
+        read_table(path, -1, None, np.dtype(np.float64))

@@ -72,12 +72,12 @@ def read_csv(
     train = read_table(path, label_column, header, dtype)
     test = None
     files = {"train": str(path)}
-    row_lines = {"train": partial(line_of, path, skip=train.header is not None)}
+    row_lines = {"train": partial(line_of, path, skip=train.skip)}
     if test_path is not None:
         names = train.class_names or ()  # () fixes the test file's labels to numbers
         test = read_table(test_path, label_column, None, dtype, names, train.header)
         files["test"] = str(test_path)
-        row_lines["test"] = partial(line_of, test_path, skip=test.header is not None)
+        row_lines["test"] = partial(line_of, test_path, skip=test.skip)
     return RawData(
         X_train=train.X,
         y_train=train.y,
@@ -102,14 +102,18 @@ class CsvTable(NamedTuple):
     class_names : tuple of str or None
         The class names text labels gave, sorted; None for numeric labels.
     header : tuple of str or None
-        The column names of the first line when it is a header (given or
+        The column names of the first row when it is a header (given or
         detected), else None.
+    skip : int
+        The lines before the data rows: those through the header's line, or 0
+        without a header (empty and comment lines are skipped anyway).
     """
 
     X: np.ndarray
     y: np.ndarray
     class_names: tuple[str, ...] | None
     header: tuple[str, ...] | None
+    skip: int
 
 
 def read_table(
@@ -151,24 +155,26 @@ def read_table(
     DataError
         As for :func:`read_csv`.
     """
-    fields = first_row(path, "data.path" if class_names is None else "data.test_path")
+    first = first_row(path, "data.path" if class_names is None else "data.test_path")
     if header is None and class_names is not None:
-        skip = test_file_header(path, fields, label_column, train_header)
+        is_header = test_file_header(path, first, label_column, train_header)
     else:
-        skip = train_file_header(path, fields, label_column, header)
-    names = tuple(fields) if skip else None
-    column = column_index(label_column, fields, names or train_header, header, path)
+        is_header = train_file_header(path, first, label_column, header)
+    names = tuple(first.fields) if is_header else None
+    skip = first.line if is_header else 0
+    column = column_index(label_column, first.fields, names or train_header, header, path)
     if not class_names:
         with suppress(TextLabelError):  # a label is not a number: read them all as text
             table = parse(path, skip, header, dtype, column)  # (N, D + 1)
-            return CsvTable(*_numeric_labels(table, column, label_column, path, skip), None, names)
+            X, y = _numeric_labels(table, column, label_column, path, skip)
+            return CsvTable(X, y, None, names, skip)
     labels, classes = encode_labels(label_texts(path, skip, column), class_names, path, skip)
-    X = features(path, skip, column, len(fields), header, dtype)  # (N, D)
-    return CsvTable(X, labels, classes, names)
+    X = features(path, skip, column, len(first.fields), header, dtype)  # (N, D)
+    return CsvTable(X, labels, classes, names, skip)
 
 
 def _numeric_labels(
-    table: np.ndarray, column: int, label_column: int | str, path: Path, skip: bool
+    table: np.ndarray, column: int, label_column: int | str, path: Path, skip: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Split a parsed (N, D + 1) table into features (N, D) and whole-number labels (N,)."""
     labels = table[:, column]  # (N,)

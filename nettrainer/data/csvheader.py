@@ -11,9 +11,10 @@ read by position. A label column given by name is looked up in the header.
 import csv
 from itertools import zip_longest
 from pathlib import Path
+from typing import NamedTuple
 
 from nettrainer.data.csvlabels import is_number, listed
-from nettrainer.data.csvlines import DELIMITER, ENCODING, QUOTE
+from nettrainer.data.csvlines import DELIMITER, QUOTE, first_line
 from nettrainer.data.csvparse import label_texts
 from nettrainer.data.npz import is_zip
 from nettrainer.errors import DataError
@@ -24,8 +25,18 @@ NPZ_AS_CSV = {  # what to do about an npz file given as csv, per key naming it
 }
 
 
-def first_row(path: Path, key: str) -> list[str]:
-    """Return the fields of the file's first line, unquoted as ``numpy.loadtxt`` does.
+class FirstRow(NamedTuple):
+    """The first row of a csv file: its fields and its 1-based line in the file."""
+
+    fields: list[str]
+    line: int
+
+
+def first_row(path: Path, key: str) -> FirstRow:
+    """Return the fields of the file's first row, unquoted as ``numpy.loadtxt`` does.
+
+    The first row is on the first line that is neither empty nor a comment, as
+    ``numpy.loadtxt`` reads it.
 
     Spaces around a field, and the quotes of a quoted field after a space, are
     stripped too, as they are from text labels.
@@ -39,26 +50,23 @@ def first_row(path: Path, key: str) -> list[str]:
 
     Returns
     -------
-    list of str
+    FirstRow
 
     Raises
     ------
     DataError
         If the file is an npz, cannot be read as UTF-8 text (a byte order mark is
-        ignored), or is empty.
+        ignored), or holds no row.
     """
     if is_zip(path):
         raise DataError(f"{path}: an npz (zip) file, not comma-separated text; {NPZ_AS_CSV[key]}")
     try:
-        with open(path, encoding=ENCODING) as file:
-            line = file.readline()
+        number, line = first_line(path)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
         raise DataError(f"{path}: cannot read the csv file ({reason}); check {key}") from None
-    if not line.strip():
-        raise DataError(f"{path}: the csv file is empty; it needs one example per row")
     fields = next(csv.reader([line], delimiter=DELIMITER, quotechar=QUOTE))
-    return [field.strip().strip(QUOTE) for field in fields]
+    return FirstRow([field.strip().strip(QUOTE) for field in fields], number)
 
 
 def column_index(
@@ -116,9 +124,9 @@ def column_index(
 
 
 def train_file_header(
-    path: Path, fields: list[str], label_column: int | str, header: bool | None
+    path: Path, first: FirstRow, label_column: int | str, header: bool | None
 ) -> bool:
-    """Whether a training file's first row ``fields`` is a header: as ``header`` says, or detected.
+    """Whether a training file's ``first`` row is a header: as ``header`` says, or detected.
 
     It is when a field is text (neither empty nor a number), except when that
     field is only the label and the same text labels another row too. An empty
@@ -127,17 +135,17 @@ def train_file_header(
     """
     if header is not None:
         return header
-    texts = _texts(fields)
-    column = _label_index(label_column, fields)
+    texts = _texts(first.fields)
+    column = _label_index(label_column, first.fields)
     if texts != [column]:
         return bool(texts)
-    return fields[column] not in label_texts(path, True, column)
+    return first.fields[column] not in label_texts(path, first.line, column)
 
 
 def test_file_header(
-    path: Path, fields: list[str], label_column: int | str, train_header: tuple[str, ...] | None
+    path: Path, first: FirstRow, label_column: int | str, train_header: tuple[str, ...] | None
 ) -> bool:
-    """Whether a test file's first row ``fields`` is a header, by the training file's header.
+    """Whether a test file's ``first`` row is a header, by the training file's header.
 
     It is when it is the training file's header (``train_header``; None when it
     has none), or when a field but the label is text: then it must be the
@@ -149,6 +157,7 @@ def test_file_header(
     DataError
         If it is a header other than the training file's, or might be one.
     """
+    fields = first.fields
     if train_header is not None and tuple(fields) == train_header:
         return True
     column = _label_index(label_column, train_header or fields)
@@ -163,7 +172,8 @@ def test_file_header(
         )
     if not _texts(list(train_header)):
         raise DataError(
-            f"{path}: line 1 of data.test_path cannot be told from a header: data.path's header "
+            f"{path}: line {first.line} of data.test_path cannot be told from a header: "
+            "data.path's header "
             f"({listed(train_header)}) is numbers too; start data.test_path with that line"
         )
     return False

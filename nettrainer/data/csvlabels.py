@@ -38,7 +38,7 @@ def is_number(text: str) -> bool:
 
 
 def encode_labels(
-    texts: np.ndarray, class_names: tuple[str, ...] | None, path: Path, skip: bool
+    texts: np.ndarray, class_names: tuple[str, ...] | None, path: Path, skip: int
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Return text labels (N,) numbered by their place in ``class_names`` (default: sorted).
 
@@ -51,8 +51,9 @@ def encode_labels(
         test file, the training file's names, or ``()`` when its labels are numbers.
     path : Path
         The file, for messages.
-    skip : bool
-        Whether its first line is a header, for the line numbers of messages.
+    skip : int
+        The lines before its data rows (through the header's, or 0), for the
+        line numbers of messages.
 
     Returns
     -------
@@ -97,7 +98,7 @@ class _Label(NamedTuple):
     at: str  # " at line N", or "" when the line is unknown
 
 
-def _first(texts: np.ndarray, wrong: np.ndarray, path: Path, skip: bool) -> _Label | None:
+def _first(texts: np.ndarray, wrong: np.ndarray, path: Path, skip: int) -> _Label | None:
     """Return the first of the labels ``texts`` (N,) that are ``wrong`` (N,), or None."""
     if not wrong.any():
         return None

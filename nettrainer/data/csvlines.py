@@ -23,7 +23,7 @@ RAGGED_ERROR = re.compile(r"(the number of columns changed from \d+ to \d+) at r
 
 
 def parse_error(
-    path: Path, message: str, skip: bool, header: bool | None, column_is_text: bool = False
+    path: Path, message: str, skip: int, header: bool | None, column_is_text: bool = False
 ) -> DataError:
     """Turn a ``numpy.loadtxt`` error into one naming the line of the file, with a fitting fix.
 
@@ -33,8 +33,8 @@ def parse_error(
         The file being parsed.
     message : str
         The ``ValueError`` message of ``numpy.loadtxt``.
-    skip : bool
-        Whether the first line was skipped as a header.
+    skip : int
+        The lines skipped before the data rows: through the header's, or 0.
     header : bool or None
         The ``data.header`` setting; None when the header was detected.
     column_is_text : bool
@@ -51,7 +51,8 @@ def parse_error(
         text, row, column = convert.groups()
         line = line_of(path, int(row), skip)
         place = f"line {line}, column {column}" if line else f"column {column}"
-        hint = _convert_hint(line, header, int(column) if column_is_text else None)
+        first_is_data = row == "0" and header is False
+        hint = _convert_hint(line, first_is_data, int(column) if column_is_text else None)
         return DataError(f"{path}: {text} at {place}; {hint}")
     ragged = RAGGED_ERROR.match(message)
     if ragged:
@@ -63,16 +64,20 @@ def parse_error(
     )
 
 
-def _convert_hint(line: int | None, header: bool | None, text_column: int | None) -> str:
-    """Say how to fix a cell that is not a number; ``text_column`` (1-based) is all text."""
+def _convert_hint(line: int | None, first_is_data: bool, text_column: int | None) -> str:
+    """Say how to fix a cell that is not a number on ``line``.
+
+    ``first_is_data`` says that the cell is in the first row and ``data.header`` is
+    false; ``text_column`` (1-based) is the cell's column when it is all text.
+    """
     if text_column is not None:
         return (
             f"every feature must be a number, and column {text_column} is text in every row: "
             f"if column {text_column} holds the labels, set data.label_column: {text_column - 1}"
         )
-    if line == 1 and header is False:
+    if first_is_data:
         return (
-            "data.header is false, so line 1 is read as data; set data.header to true, "
+            f"data.header is false, so line {line} is read as data; set data.header to true, "
             "or leave it unset to detect a header"
         )
     return (
@@ -82,11 +87,37 @@ def _convert_hint(line: int | None, header: bool | None, text_column: int | None
     )
 
 
-def line_of(path: Path, row: int, skip: bool) -> int | None:
+def first_line(path: Path) -> tuple[int, str]:
+    """Return the 1-based number and the text of the first line that holds a row.
+
+    Empty lines and lines that start with :data:`COMMENT` before it are skipped, as
+    ``numpy.loadtxt`` skips them.
+
+    Raises
+    ------
+    DataError
+        If the file has no such line.
+    OSError, UnicodeDecodeError
+        If it cannot be read as UTF-8 text.
+    """
+    with open(path, encoding=ENCODING) as file:
+        for number, line in enumerate(file, start=1):
+            if _holds_row(line):
+                return number, line
+    raise DataError(f"{path}: the csv file is empty; it needs one example per row")
+
+
+def _holds_row(line: str) -> bool:
+    """Whether ``numpy.loadtxt`` reads ``line`` as a row: it holds something before a comment."""
+    return line.split(COMMENT, 1)[0] not in ("", "\n")
+
+
+def line_of(path: Path, row: int, skip: int) -> int | None:
     """Return the 1-based line of the file holding data row ``row`` (0-based).
 
-    Rows are counted as ``numpy.loadtxt`` counts them: after the header line when
-    ``skip``, leaving out empty lines and lines that start with :data:`COMMENT`,
+    Rows are counted as ``numpy.loadtxt`` counts them: after the first ``skip``
+    lines (those through the header's), leaving out empty lines and lines that
+    start with :data:`COMMENT`,
     and going on over the lines that a quoted field spans. Lines end where a text
     editor ends them (LF, CRLF or CR). None when the file has fewer rows.
     """
@@ -95,7 +126,7 @@ def line_of(path: Path, row: int, skip: bool) -> int | None:
         for number, line in enumerate(file, start=1):
             if number <= skip:
                 continue
-            if not quoted and line.split(COMMENT, 1)[0] not in ("", "\n"):
+            if not quoted and _holds_row(line):
                 rows += 1
                 if rows == row:
                     return number

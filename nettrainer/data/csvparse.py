@@ -24,7 +24,7 @@ from nettrainer.errors import DataError
 
 def parse(
     path: Path,
-    skip: bool,
+    skip: int,
     header: bool | None,
     dtype: np.dtype,
     label_column: int,
@@ -36,8 +36,8 @@ def parse(
     ----------
     path : Path
         The file.
-    skip : bool
-        Whether its first line is a header, left out.
+    skip : int
+        The lines left out before its data rows: those through the header's, or 0.
     header : bool or None
         The ``data.header`` setting, for the hint of a message.
     dtype : numpy.dtype
@@ -74,13 +74,13 @@ def parse(
 
 
 def features(
-    path: Path, skip: bool, column: int, width: int, header: bool | None, dtype: np.dtype
+    path: Path, skip: int, column: int, width: int, header: bool | None, dtype: np.dtype
 ) -> np.ndarray:
     """Parse every column of ``width`` but the (text) label column into features (N, D)."""
     return parse(path, skip, header, dtype, -1, [i for i in range(width) if i != column])
 
 
-def label_texts(path: Path, skip: bool, column: int) -> np.ndarray:
+def label_texts(path: Path, skip: int, column: int) -> np.ndarray:
     """Return the label column as text, spaces and double quotes stripped: shape (N,).
 
     The whole file is read as text, so that a row of another length is an
@@ -90,7 +90,7 @@ def label_texts(path: Path, skip: bool, column: int) -> np.ndarray:
     return _unquoted(table[:, column])
 
 
-def _text_in_every_row(path: Path, skip: bool, column: int) -> bool:
+def _text_in_every_row(path: Path, skip: int, column: int) -> bool:
     """Whether every cell of ``column`` is text (neither empty nor a number), as labels may be."""
     try:
         cells = _unquoted(_loadtxt(path, skip, np.dtype(str), [column])[:, 0])  # (N,)
@@ -108,11 +108,11 @@ def _unquoted(cells: np.ndarray) -> np.ndarray:
     return np.char.strip(np.char.strip(cells), QUOTE)
 
 
-def _loadtxt(path: Path, skip: bool, dtype: np.dtype, usecols: list[int] | None) -> np.ndarray:
+def _loadtxt(path: Path, skip: int, dtype: np.dtype, usecols: list[int] | None) -> np.ndarray:
     """Call ``numpy.loadtxt`` as every csv read does; its ``ValueError`` goes to the caller."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "input contained no data"
         return np.loadtxt(
-            path, delimiter=DELIMITER, comments=COMMENT, quotechar=QUOTE, skiprows=int(skip),
+            path, delimiter=DELIMITER, comments=COMMENT, quotechar=QUOTE, skiprows=skip,
             dtype=dtype, ndmin=2, usecols=usecols, encoding=ENCODING,
         )
