@@ -371,9 +371,25 @@ def test_quoted_whole_number_labels_are_class_indices_not_names(tmp_path):
     np.testing.assert_array_equal(labels, np.arange(12))  # not 0, 1, 10, 11, 2, ... as text
 
 
-def test_a_quoted_label_spanning_lines_counts_them_in_messages(tmp_path):
-    assert csv_error(tmp_path, '1,2,"c"\n3,4,"a\nb"\n5,x,"c"\n') == (
-        f"could not convert string 'x' to float64 at line 4, column 2; {NOT_A_NUMBER_HINT}"
+QUOTE_FIX = 'a quote inside a quoted field is written ""'
+
+
+def test_a_quoted_field_spanning_lines_is_refused_naming_where_it_opens_and_closes(tmp_path):
+    assert csv_error(tmp_path, '1,2,"c"\n# "x\n3,4,"a\nb"\n5,x,"c"\n') == (
+        "the quoted field opened at line 3 is closed only at line 4; a label or feature is one "
+        f"line: close its quote on line 3 ({QUOTE_FIX})"
+    )
+
+
+@pytest.mark.parametrize("header", [None, True])
+def test_an_unclosed_quote_is_refused_not_read_to_the_end_of_the_file(tmp_path, header):
+    rows = [f"{i},{i + 3},{'xy'[i % 2]}" for i in range(100)]
+    rows[20] = '10,13,"y'
+    assert csv_error(tmp_path, "\n".join(["a,b,label", *rows]), header=header) == (
+        f"an unclosed double quote at line 22; close the quoted field on that line ({QUOTE_FIX})"
+    )
+    assert csv_error(tmp_path, 'a,b,label\n1,2,x\n3,4,"y # z\n') == (  # no comment in quotes
+        f"an unclosed double quote at line 3; close the quoted field on that line ({QUOTE_FIX})"
     )
 
 

@@ -56,7 +56,7 @@ def first_row(path: Path, key: str) -> FirstRow:
     ------
     DataError
         If the file is an npz, cannot be read as UTF-8 text (a byte order mark is
-        ignored), or holds no row.
+        ignored), holds no row, or has a quoted field that does not end on its line.
     """
     if is_zip(path):
         raise DataError(f"{path}: an npz (zip) file, not comma-separated text; {NPZ_AS_CSV[key]}")

@@ -1,12 +1,13 @@
 """Where a csv data row is in its file, and ``numpy.loadtxt``'s errors said in those terms.
 
 ``numpy.loadtxt`` counts data rows, leaving out a header, blank lines and
-comments, and a row goes on over the next line when a quoted field holds a line
-break; people count the lines of the file, as a text editor shows them. These
-helpers turn one into the other for every csv message.
+comments; people count the lines of the file, as a text editor shows them. These
+helpers turn one into the other for every csv message, after :func:`first_line`
+has checked that every row is one line: a quoted field may not span lines.
 """
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from nettrainer.errors import DataError
@@ -88,23 +89,47 @@ def _convert_hint(line: int | None, first_is_data: bool, text_column: int | None
 
 
 def first_line(path: Path) -> tuple[int, str]:
-    """Return the 1-based number and the text of the first line that holds a row.
+    """Check every line of the file and return the number (1-based) and text of its first row.
 
-    Empty lines and lines that start with :data:`COMMENT` before it are skipped, as
-    ``numpy.loadtxt`` skips them.
+    The first row is on the first line that is neither empty nor a comment:
+    ``numpy.loadtxt`` skips those. Every quoted field must end on the line it
+    starts on: ``numpy.loadtxt`` would go on reading it over the next lines, and
+    one unclosed quote would swallow the rest of the file into one label.
 
     Raises
     ------
     DataError
-        If the file has no such line.
+        If the file holds no row, or a quoted field does not end on its line.
     OSError, UnicodeDecodeError
         If it cannot be read as UTF-8 text.
     """
+    first = None
     with open(path, encoding=ENCODING) as file:
         for number, line in enumerate(file, start=1):
-            if _holds_row(line):
-                return number, line
-    raise DataError(f"{path}: the csv file is empty; it needs one example per row")
+            if not _holds_row(line):
+                continue
+            first = first or (number, line)
+            if QUOTE in line and _ends_quoted(line, False):
+                raise _open_quote(path, number, file)
+    if first is None:
+        raise DataError(f"{path}: the csv file is empty; it needs one example per row")
+    return first
+
+
+def _open_quote(path: Path, opened: int, rest: Iterable[str]) -> DataError:
+    """Return the error for a quoted field that line ``opened`` leaves open; ``rest`` follows it."""
+    fix = 'a quote inside a quoted field is written ""'
+    for number, line in enumerate(rest, start=opened + 1):
+        if not _ends_quoted(line, True):
+            return DataError(
+                f"{path}: the quoted field opened at line {opened} is closed only at line "
+                f"{number}; a label or feature is one line: close its quote on line {opened} "
+                f"({fix})"
+            )
+    return DataError(
+        f"{path}: an unclosed double quote at line {opened}; close the quoted field on that "
+        f"line ({fix})"
+    )
 
 
 def _holds_row(line: str) -> bool:
@@ -117,21 +142,17 @@ def line_of(path: Path, row: int, skip: int) -> int | None:
 
     Rows are counted as ``numpy.loadtxt`` counts them: after the first ``skip``
     lines (those through the header's), leaving out empty lines and lines that
-    start with :data:`COMMENT`,
-    and going on over the lines that a quoted field spans. Lines end where a text
-    editor ends them (LF, CRLF or CR). None when the file has fewer rows.
+    start with :data:`COMMENT`; a row is one line (see :func:`first_line`). Lines
+    end where a text editor ends them (LF, CRLF or CR). None when the file has
+    fewer rows.
     """
-    rows, quoted = -1, False
+    rows = -1
     with open(path, encoding=ENCODING) as file:
         for number, line in enumerate(file, start=1):
-            if number <= skip:
-                continue
-            if not quoted and _holds_row(line):
+            if number > skip and _holds_row(line):
                 rows += 1
                 if rows == row:
                     return number
-            if QUOTE in line:
-                quoted = _ends_quoted(line, quoted)
     return None
 
 
