@@ -409,3 +409,20 @@ def test_the_first_row_is_split_as_quoted_fields(tmp_path):
     with pytest.raises(DataError, match=r"data\.label_column = 3 but the file has 3 columns"):
         read_table(path, 3, None, np.dtype(np.float64))
 
+
+
+@pytest.mark.parametrize(("field", "label"), [
+    ('"iris ""versi"""', 'iris "versi"'), ('"""q"""', '"q"'), (' """q""" ', '"q"'),
+    (' "b"" c" ', 'b" c'), ('q', 'q'), ('"q" ', 'q'), (' "q', '"q'),
+])
+def test_a_quoted_field_is_unquoted_once_as_pythons_csv_reads_it(tmp_path, field, label):
+    lines = ["a,b,kind", '1,2,c', f"3,4,{field}", '5,6,"c"']
+    _, labels, names, _, _ = read_text_labels(tmp_path, lines)
+    assert names == tuple(sorted({"c", label})) and names[labels[1]] == label
+
+
+def test_labels_q_and_quoted_q_are_two_classes_and_header_names_are_unquoted_once(tmp_path):
+    lines = ['a,"""b""",y', "1,2,q", '3,4,"""q"""', "5,6,c"]
+    _, labels, names, header, _ = read_text_labels(tmp_path, lines, label_column="y")
+    assert header == ("a", '"b"', "y") and names == ('"q"', "c", "q")
+    np.testing.assert_array_equal(labels, [2, 0, 1])

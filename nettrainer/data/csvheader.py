@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from nettrainer.data.csvlabels import is_number, listed
 from nettrainer.data.csvlines import DELIMITER, QUOTE, first_line
-from nettrainer.data.csvparse import label_texts
+from nettrainer.data.csvparse import cell_text, label_texts
 from nettrainer.data.npz import is_zip
 from nettrainer.errors import DataError
 
@@ -38,8 +38,8 @@ def first_row(path: Path, key: str) -> FirstRow:
     The first row is on the first line that is neither empty nor a comment, as
     ``numpy.loadtxt`` reads it.
 
-    Spaces around a field, and the quotes of a quoted field after a space, are
-    stripped too, as they are from text labels.
+    Its fields are text as :func:`~nettrainer.data.csvparse.cell_text` makes
+    them, as are text labels.
 
     Parameters
     ----------
@@ -66,7 +66,7 @@ def first_row(path: Path, key: str) -> FirstRow:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
         raise DataError(f"{path}: cannot read the csv file ({reason}); check {key}") from None
     fields = next(csv.reader([line], delimiter=DELIMITER, quotechar=QUOTE))
-    return FirstRow([field.strip().strip(QUOTE) for field in fields], number)
+    return FirstRow([cell_text(field) for field in fields], number)
 
 
 def column_index(
