@@ -7,13 +7,22 @@ from nettrainer.data.csvfile import read_csv, read_table
 from nettrainer.errors import DataError
 
 
-def test_a_pandas_index_header_starting_with_an_empty_field_is_a_header(tmp_path):
+@pytest.mark.parametrize(("lines", "header", "column"), [
+    ([",a,b,label", "0,1.5,2,1", "1,3,4,0"], None, 1),
+    (["# from pandas", ",a,b,label", "0,1.5,2,1", "1,3,4,0"], True, 1),
+    (["a,,label", "1.5,2,1", "3,4,0"], None, 2),
+])
+def test_a_header_with_an_unnamed_column_such_as_a_pandas_index_is_refused(
+    tmp_path, lines, header, column
+):
     path = tmp_path / "d.csv"
-    path.write_text(",a,b,label\n0,1.5,2,1\n1,3,4,0\n")
-    features, labels, _, header, _ = read_table(path, -1, None, np.dtype(np.float64))
-    assert header == ("", "a", "b", "label")
-    np.testing.assert_array_equal(features, [[0, 1.5, 2], [1, 3, 4]])
-    np.testing.assert_array_equal(labels, [1, 0])
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError) as error:
+        read_table(path, -1, header, np.dtype(np.float64))
+    assert str(error.value) == (
+        f"{path}: column {column} of the header (line {len(lines) - 2}) has no name, as pandas "
+        "writes its index column; name the column, or save the DataFrame with to_csv(index=False)"
+    )
 
 
 def test_a_column_name_with_data_header_false_says_a_name_needs_a_header(tmp_path):

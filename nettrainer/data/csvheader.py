@@ -130,11 +130,28 @@ def train_file_header(
 
     It is when a field is text (neither empty nor a number), except when that
     field is only the label and the same text labels another row too. An empty
-    field says nothing: it is an error in data, and pandas starts a header with
-    one (``,a,b,label``) for the index.
+    field says nothing: it is an error in data.
+
+    Raises
+    ------
+    DataError
+        If it is a header with a column without a name, such as the index column
+        pandas writes (``,a,b,label``): read as a feature, an index learns the
+        order of the file (often sorted by label), not the data.
     """
-    if header is not None:
-        return header
+    if header is None:
+        header = _detected(path, first, label_column)
+    if header and "" in first.fields:
+        raise DataError(
+            f"{path}: column {first.fields.index('') + 1} of the header (line {first.line}) has "
+            "no name, as pandas writes its index column; name the column, or save the "
+            "DataFrame with to_csv(index=False)"
+        )
+    return header
+
+
+def _detected(path: Path, first: FirstRow, label_column: int | str) -> bool:
+    """Whether a training file's ``first`` row is a header by its text: see train_file_header."""
     texts = _texts(first.fields)
     column = _label_index(label_column, first.fields)
     if texts != [column]:
