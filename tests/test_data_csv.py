@@ -114,8 +114,7 @@ def csv_error(tmp_path, text, header=None, dtype=np.float64):
 @pytest.mark.parametrize(("row", "message"), [
     ("0.35,0.82,0.33,-1.30,", "the label at line {line} is empty; every row needs the label of "
      "one of the training file's classes"),
-    (",0.82,0.33,-1.30,0", "could not convert string '' to float64 at line {line}, column 1; "
-     + NOT_A_NUMBER_HINT),
+    (",0.82,0.33,-1.30,0", "line {line}, column 1 is empty; every feature must be a number"),
 ])
 @pytest.mark.parametrize("line", [1, 2])
 def test_an_empty_cell_is_no_header_and_an_error_on_any_line(tmp_path, row, message, line):
@@ -161,8 +160,13 @@ def test_a_text_column_that_is_not_the_label_column_suggests_it(tmp_path, lines)
     )
 
 
-def test_a_text_cell_in_a_column_of_numbers_or_empty_cells_gets_the_usual_hint(tmp_path):
-    assert csv_error(tmp_path, "1,x,0\n2,,1\n3,,1\n").endswith(f"column 2; {NOT_A_NUMBER_HINT}")
+def test_a_text_cell_in_a_column_of_numbers_or_empty_cells_gets_no_label_hint(tmp_path):
+    assert csv_error(tmp_path, "1,2,0\n1,x,0\n2,,1\n3,,1\n").endswith(
+        f"line 2, column 2; {NOT_A_NUMBER_HINT}"
+    )
+    assert csv_error(tmp_path, "1,x,0\n2,,1\n3,,1\n") == (  # line 1 is a header
+        "line 2, column 2 is empty; every feature must be a number"
+    )
 
 
 def test_ragged_rows(tmp_path):
@@ -426,3 +430,20 @@ def test_labels_q_and_quoted_q_are_two_classes_and_header_names_are_unquoted_onc
     _, labels, names, header, _ = read_text_labels(tmp_path, lines, label_column="y")
     assert header == ("a", '"b"', "y") and names == ('"q"', "c", "q")
     np.testing.assert_array_equal(labels, [2, 0, 1])
+
+
+@pytest.mark.parametrize("blank", ["   ", "\t", "  # a comment after spaces"])
+def test_a_line_of_spaces_is_named_not_called_a_change_of_columns(tmp_path, blank):
+    assert csv_error(tmp_path, f"1,2,0\n{blank}\n3,4,1\n") == (
+        "line 2 holds only spaces or tabs; delete them: only an empty line or a comment line "
+        "is skipped"
+    )
+
+
+@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_separated_by_semicolons_or_tabs_says_to_use_commas(tmp_path, separator, name):
+    text = "\n".join(separator.join(row) for row in [["# x"], ["a", "b", "y"], ["1", "2", "0"]])
+    assert csv_error(tmp_path, text) == (
+        f"line 2 is one field, {separator.join('aby')!r}, separated by {name}; the values must be "
+        "comma-separated: save the file as csv with commas"
+    )

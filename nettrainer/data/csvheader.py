@@ -19,6 +19,7 @@ from nettrainer.data.csvparse import cell_text, label_texts
 from nettrainer.data.npz import is_zip
 from nettrainer.errors import DataError
 
+OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs"}  # what a file of one column may hold instead
 NPZ_AS_CSV = {  # what to do about an npz file given as csv, per key naming it
     "data.path": "for an npz data set, set data.name: npz",
     "data.test_path": "data.test_path of csv data must be a csv file too, like data.path",
@@ -56,7 +57,8 @@ def first_row(path: Path, key: str) -> FirstRow:
     ------
     DataError
         If the file is an npz, cannot be read as UTF-8 text (a byte order mark is
-        ignored), holds no row, or has a quoted field that does not end on its line.
+        ignored), holds no row, has a quoted field that does not end on its line,
+        or its first row is one field holding semicolons or tabs.
     """
     if is_zip(path):
         raise DataError(f"{path}: an npz (zip) file, not comma-separated text; {NPZ_AS_CSV[key]}")
@@ -66,6 +68,12 @@ def first_row(path: Path, key: str) -> FirstRow:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
         raise DataError(f"{path}: cannot read the csv file ({reason}); check {key}") from None
     fields = next(csv.reader([line], delimiter=DELIMITER, quotechar=QUOTE))
+    if len(fields) == 1 and (other := next((c for c in OTHER_DELIMITERS if c in line), None)):
+        raise DataError(
+            f"{path}: line {number} is one field, {fields[0].strip()[:40]!r}, separated by "
+            f"{OTHER_DELIMITERS[other]}; the values must be comma-separated: save the file as csv "
+            "with commas"
+        )
     return FirstRow([cell_text(field) for field in fields], number)
 
 

@@ -52,6 +52,8 @@ def parse_error(
         text, row, column = convert.groups()
         line = line_of(path, int(row), skip)
         place = f"line {line}, column {column}" if line else f"column {column}"
+        if text.startswith("could not convert string '' "):
+            return DataError(f"{path}: {place} is empty; every feature must be a number")
         first_is_data = row == "0" and header is False
         hint = _convert_hint(line, first_is_data, int(column) if column_is_text else None)
         return DataError(f"{path}: {text} at {place}; {hint}")
@@ -99,7 +101,8 @@ def first_line(path: Path) -> tuple[int, str]:
     Raises
     ------
     DataError
-        If the file holds no row, or a quoted field does not end on its line.
+        If the file holds no row, a line holds only spaces, or a quoted field
+        does not end on its line.
     OSError, UnicodeDecodeError
         If it cannot be read as UTF-8 text.
     """
@@ -108,6 +111,11 @@ def first_line(path: Path) -> tuple[int, str]:
         for number, line in enumerate(file, start=1):
             if not _holds_row(line):
                 continue
+            if not line.split(COMMENT, 1)[0].strip():
+                raise DataError(
+                    f"{path}: line {number} holds only spaces or tabs; delete them: only an "
+                    "empty line or a comment line is skipped"
+                )
             first = first or (number, line)
             if QUOTE in line and _ends_quoted(line, False):
                 raise _open_quote(path, number, file)
