@@ -45,16 +45,29 @@ def load_run_dataset(run_dir: Path, cfg: config.Config, *, with_test: bool) -> d
         no longer be the run's, and resuming or scoring would go on silently
         with other data.
     """
-    dataset = experiment.load_dataset(cfg, saved_preprocessing(run_dir), with_test=with_test)
+    state = saved_preprocessing(run_dir)
+    try:
+        dataset = experiment.load_dataset(cfg, state, with_test=with_test)
+    except DataError:
+        if with_test:  # a test file refused because the data file changed: say that instead
+            _check_same_data(run_dir, cfg, experiment.load_dataset(cfg, state, with_test=False))
+        raise
+    _check_same_data(run_dir, cfg, dataset)
+    return dataset
+
+
+def _check_same_data(run_dir: Path, cfg: config.Config, dataset: data.Dataset) -> None:
+    """Raise when ``dataset`` differs from what the run's ``dataset.json`` records."""
     recorded, now = runs.read_dataset_info(run_dir), experiment.dataset_info(dataset)
-    keys = ["input_size", "class_names", "num_train", "num_val", *(["num_test"] * with_test)]
+    keys = ["input_size", "class_names", "num_train", "num_val"]
+    keys += ["num_test"] if dataset.split("test") is not None else []
     for key in (key for key in keys if key in recorded and recorded[key] != now[key]):
+        where = cfg.data.test_path if key == "num_test" and cfg.data.test_path else now["source"]
         raise DataError(
             f"{run_dir}: the data set is not the one this run trained on: {key} is "
-            f"{_shown(now[key])} in {now['source']} now, {_shown(recorded[key])} in its "
+            f"{_shown(now[key])} in {where} now, {_shown(recorded[key])} in its "
             "dataset.json; put the data back as it was, or train a new run on these files"
         )
-    return dataset
 
 
 def _shown(value: Any) -> str:

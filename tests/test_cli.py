@@ -426,6 +426,24 @@ def test_resume_evaluate_and_plot_refuse_data_files_changed_since_the_run(tmp_pa
     assert invoke("train", "--resume", run_dir, "--set", "train.epochs=3").exit_code == 0
 
 
+def test_a_changed_test_file_is_named_and_a_renamed_class_is_not_blamed_on_it(tmp_path):
+    rows = [f"{i % 7}.5,{i % 5}.25,{('cat', 'dog', 'emu')[i % 3]}" for i in range(60)]
+    data_path, test_path = tmp_path / "animals.csv", tmp_path / "animals-test.csv"
+    data_path.write_text("\n".join(rows) + "\n")
+    test_path.write_text("\n".join(rows[:9]) + "\n")
+    data = {"name": "csv", "path": str(data_path), "test_path": str(test_path)}
+    assert train(tmp_path, tiny_config(tmp_path / "runs", epochs=2, data=data)).exit_code == 0
+    run_dir = only_run(tmp_path / "runs")
+    test_path.write_text("\n".join(rows[:10]) + "\n")
+    assert_one_line_error(invoke("evaluate", run_dir),
+                          f"num_test is 10 in {test_path} now, 9 in its dataset.json")
+    test_path.write_text("\n".join(rows[:9]) + "\n")
+    data_path.write_text("\n".join(row.replace(",dog", ",zebra") for row in rows) + "\n")
+    for args in (["evaluate", run_dir], ["train", "--resume", run_dir, "--set", "train.epochs=3"]):
+        assert_one_line_error(invoke(*args), "the data set is not the one this run trained on: "
+                              f"class_names is ['cat', 'emu', 'zebra'] in {data_path} now")
+
+
 def test_resume_refuses_a_changed_key(spiral_run):
     before = (spiral_run / "metrics.csv").read_text()
     result = invoke("train", "--resume", spiral_run, "--set", "model.reg=0.5")

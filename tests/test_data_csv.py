@@ -89,8 +89,9 @@ def test_an_unreadable_test_file_names_data_test_path(tmp_path):
     train.write_text("\n".join(",".join(map(str, row)) for row in table()))
     test.write_bytes(b"\xff\xfe0,1\n")
     spec = Spec(name="csv", path=str(train), test_path=str(test), val_size=0)
-    with pytest.raises(DataError, match=r"test\.csv: cannot read the csv file \('utf-8' codec "
-                       r".*\); check data\.test_path$"):
+    with pytest.raises(DataError, match=r"test\.csv: not UTF-8 text \(invalid start byte at byte "
+                       r"0; data\.test_path\); save it as UTF-8, e\.g\. a spreadsheet's "
+                       r'"CSV UTF-8"$'):
         load(spec, seed=0, dtype=np.float64)
 
 
@@ -192,9 +193,16 @@ def test_error_lines_count_header_blank_and_comment_lines(tmp_path, newline, las
     assert place in csv_error(tmp_path, newline.join(lines))
 
 
+@pytest.mark.parametrize("label", ["1e30", "inf", "-inf", "1e400", "nan"])
+def test_huge_or_infinite_labels_are_no_class_index(tmp_path, label):
+    assert csv_error(tmp_path, f"1,2,0\n1,2,{label}\n3,4,1\n").startswith(
+        f"label column -1 holds 1 values that are no class index (first: {float(label)} at line 2)"
+    )
+
+
 def test_non_integer_labels(tmp_path):
     assert csv_error(tmp_path, "1,2,0\n1,2,1.5\n") == (
-        "label column -1 holds 1 non-integer values (first: 1.5 at line 2); "
+        "label column -1 holds 1 values that are no class index (first: 1.5 at line 2); "
         "set data.label_column to the column of class indices or names"
     )
 
@@ -432,11 +440,14 @@ def test_labels_q_and_quoted_q_are_two_classes_and_header_names_are_unquoted_onc
     np.testing.assert_array_equal(labels, [2, 0, 1])
 
 
-@pytest.mark.parametrize("blank", ["   ", "\t", "  # a comment after spaces"])
-def test_a_line_of_spaces_is_named_not_called_a_change_of_columns(tmp_path, blank):
+@pytest.mark.parametrize(
+    ("blank", "before"),
+    [("   ", ""), ("\t", ""), ("  # a comment after spaces", " before its comment")],
+)
+def test_a_line_of_spaces_is_named_not_called_a_change_of_columns(tmp_path, blank, before):
     assert csv_error(tmp_path, f"1,2,0\n{blank}\n3,4,1\n") == (
-        "line 2 holds only spaces or tabs; delete them: only an empty line or a comment line "
-        "is skipped"
+        f"line 2 holds only spaces or tabs{before}; delete them: only an empty line, or one "
+        "whose first character starts a comment, is skipped"
     )
 
 

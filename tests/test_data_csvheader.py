@@ -6,22 +6,28 @@ import pytest
 from nettrainer.data.csvfile import read_csv, read_table
 from nettrainer.errors import DataError
 
+PANDAS_FIX = (
+    "as pandas writes its index column; name the column, or save the DataFrame with "
+    "to_csv(index=False)"
+)
 
-@pytest.mark.parametrize(("lines", "header", "column"), [
-    ([",a,b,label", "0,1.5,2,1", "1,3,4,0"], None, 1),
-    (["# from pandas", ",a,b,label", "0,1.5,2,1", "1,3,4,0"], True, 1),
-    (["a,,label", "1.5,2,1", "3,4,0"], None, 2),
+
+@pytest.mark.parametrize(("lines", "header", "column", "fix"), [
+    ([",a,b,label", "0,1.5,2,1", "1,3,4,0"], None, 1, PANDAS_FIX),
+    (["# from pandas", ",a,b,label", "0,1.5,2,1", "1,3,4,0"], True, 1, PANDAS_FIX),
+    (["a,,label", "1.5,2,1", "3,4,0"], None, 2, "name the column"),
+    (["a,label,", "1.5,2,", "3,4,"], None, 3,
+     "as a trailing comma leaves it; delete the comma, or name the column"),
 ])
 def test_a_header_with_an_unnamed_column_such_as_a_pandas_index_is_refused(
-    tmp_path, lines, header, column
+    tmp_path, lines, header, column, fix
 ):
     path = tmp_path / "d.csv"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(DataError) as error:
-        read_table(path, -1, header, np.dtype(np.float64))
+        read_table(path, 1 if column == 3 else -1, header, np.dtype(np.float64))
     assert str(error.value) == (
-        f"{path}: column {column} of the header (line {len(lines) - 2}) has no name, as pandas "
-        "writes its index column; name the column, or save the DataFrame with to_csv(index=False)"
+        f"{path}: column {column} of the header (line {len(lines) - 2}) has no name; {fix}"
     )
 
 

@@ -28,6 +28,8 @@ from nettrainer.data.csvparse import features, label_texts, parse
 from nettrainer.data.raw import RawData
 from nettrainer.errors import DataError
 
+MAX_LABEL = 2.0**31  # a label this large is no class index (and would overflow int64 casts)
+
 
 def read_csv(
     path: Path,
@@ -178,13 +180,14 @@ def _numeric_labels(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Split a parsed (N, D + 1) table into features (N, D) and whole-number labels (N,)."""
     labels = table[:, column]  # (N,)
-    fractional = labels != np.round(labels)
+    with np.errstate(invalid="ignore"):
+        fractional = ~(labels == np.round(labels)) | (np.abs(labels) >= MAX_LABEL)  # nan, inf too
     if fractional.any():
         row = int(np.flatnonzero(fractional)[0])
         where = at_line(line_of(path, row, skip))
         raise DataError(
-            f"{path}: label column {label_column!r} holds {int(fractional.sum())} non-integer "
-            f"values (first: {labels[row]}{where}); set data.label_column "
+            f"{path}: label column {label_column!r} holds {int(fractional.sum())} values that "
+            f"are no class index (first: {labels[row]}{where}); set data.label_column "
             "to the column of class indices or names"
         )
     if column in (0, table.shape[1] - 1):

@@ -64,9 +64,13 @@ def first_row(path: Path, key: str) -> FirstRow:
         raise DataError(f"{path}: an npz (zip) file, not comma-separated text; {NPZ_AS_CSV[key]}")
     try:
         number, line = first_line(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise DataError(f"{path}: cannot read the csv file ({reason}); check {key}") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the csv file ({exc.strerror}); check {key}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}; {key}); save it as "
+            "UTF-8, e.g. a spreadsheet's \"CSV UTF-8\""
+        ) from None
     fields = next(csv.reader([line], delimiter=DELIMITER, quotechar=QUOTE))
     if len(fields) == 1 and (other := next((c for c in OTHER_DELIMITERS if c in line), None)):
         raise DataError(
@@ -150,10 +154,16 @@ def train_file_header(
     if header is None:
         header = _detected(path, first, label_column)
     if header and "" in first.fields:
+        column = first.fields.index("") + 1
+        if column == 1:
+            fix = ("as pandas writes its index column; name the column, or save the DataFrame "
+                   "with to_csv(index=False)")
+        elif column == len(first.fields):
+            fix = "as a trailing comma leaves it; delete the comma, or name the column"
+        else:
+            fix = "name the column"
         raise DataError(
-            f"{path}: column {first.fields.index('') + 1} of the header (line {first.line}) has "
-            "no name, as pandas writes its index column; name the column, or save the "
-            "DataFrame with to_csv(index=False)"
+            f"{path}: column {column} of the header (line {first.line}) has no name; {fix}"
         )
     return header
 

@@ -112,9 +112,11 @@ def first_line(path: Path) -> tuple[int, str]:
             if not _holds_row(line):
                 continue
             if not line.split(COMMENT, 1)[0].strip():
+                what = "before its comment" if COMMENT in line else ""
                 raise DataError(
-                    f"{path}: line {number} holds only spaces or tabs; delete them: only an "
-                    "empty line or a comment line is skipped"
+                    f"{path}: line {number} holds only spaces or tabs{' ' if what else ''}{what}; "
+                    "delete them: only an empty line, or one whose first character starts a "
+                    "comment, is skipped"
                 )
             first = first or (number, line)
             if QUOTE in line and _ends_quoted(line, False):
