@@ -12,7 +12,7 @@ import click
 from nettrainer.console import echo
 from nettrainer.data.fetch import fetch
 from nettrainer.data.sources import FETCHABLE
-from nettrainer.data.summary import DataInfo, info
+from nettrainer.data.summary import CsvOptions, DataInfo, info
 
 MB = 1e6
 PLAIN_STEPS = 4  # off a terminal, one line per quarter of each download
@@ -90,16 +90,34 @@ def fetch_command(name: str, directory: Path) -> None:
 @data.command("info")
 @click.argument("target", metavar="NAME|PATH")
 @click.option("--path", default=None, help="Where to look for NAME (like data.path).")
-def info_command(target: str, path: str | None) -> None:
+@click.option("--label-column", default=None, metavar="INDEX|NAME",
+              help="csv: the label column (like data.label_column; default: the last).")
+@click.option("--header/--no-header", default=None,
+              help="csv: the first row is (or is not) a header (like data.header).")
+def info_command(
+    target: str, path: str | None, label_column: str | None, header: bool | None
+) -> None:
     """Say where a data set is found, its splits' shapes, dtype and class counts.
 
     NAME is a data set name (fashion-mnist, mnist, cifar10, spiral, blobs, npz,
     csv); PATH a .npz or .csv file or a folder of IDX files or CIFAR-10 batches.
 
+    A csv file is read as a config's data.label_column and data.header would
+    read it: nettrainer data info iris.csv --label-column species
+
     Example: nettrainer data info fashion-mnist
     """
-    for line in describe(info(target, path)):
+    column = -1 if label_column is None else _column(label_column)
+    for line in describe(info(target, path, csv_options=CsvOptions(column, header))):
         echo(line)
+
+
+def _column(text: str) -> int | str:
+    """Read ``--label-column``: an index (negative counts from the end) or a header name."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 def describe(report: DataInfo) -> list[str]:

@@ -189,6 +189,23 @@ def test_info_errors_are_data_errors(tmp_path):
     assert str(result.exception).startswith("data.name = npz needs data.path")
 
 
+def test_info_reads_a_csv_with_the_label_column_and_header_given(tmp_path):
+    path = tmp_path / "lf.csv"
+    path.write_text("species,a,b\nx,1,2\ny,3,4\nx,5,6\ny,1,1\n")
+    result = CliRunner().invoke(data, ["info", str(path)])
+    assert "column 1 is text in every row" in str(result.exception)
+    for args in (["--label-column", "species"], ["--label-column", "0", "--header"]):
+        result = CliRunner().invoke(data, ["info", str(path), *args])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[1:] == [
+            "classes (2): x, y", "train: 4 x 2 float64; per class: 2 2"]
+    result = CliRunner().invoke(data, ["info", str(path), "--label-column", "0", "--no-header"])
+    assert "data.header is false, so line 1 is read as data" in str(result.exception)
+    result = CliRunner().invoke(data, ["info", "spiral", "--label-column", "2"])
+    assert str(result.exception) == (
+        "--label-column and --header are for csv files; spiral data has neither")
+
+
 def test_help_shows_an_example():
     for command in ("fetch", "info"):
         result = CliRunner().invoke(data, [command, "--help"])

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -82,7 +83,19 @@ class _Spec:
     num_classes: int = 3
 
 
-def info(name_or_path: str, path: str | None = None) -> DataInfo:
+class CsvOptions(NamedTuple):
+    """How to read a csv file: ``data.label_column`` and ``data.header``, as in a config."""
+
+    label_column: int | str = -1
+    header: bool | None = None
+
+
+DEFAULT_CSV = CsvOptions()  # the last column holds the labels; a header is detected
+
+
+def info(
+    name_or_path: str, path: str | None = None, *, csv_options: CsvOptions = DEFAULT_CSV
+) -> DataInfo:
     """Describe a data set given by name (looked for as ``load`` would) or by path.
 
     Parameters
@@ -95,6 +108,8 @@ def info(name_or_path: str, path: str | None = None) -> DataInfo:
         An npz holding only ``X_test`` and ``y_test`` is described as a test split.
     path : str, optional
         With a name: where to look, like ``data.path`` (required for npz and csv).
+    csv_options : CsvOptions
+        The label column and header of a csv file; other formats refuse them.
 
     Returns
     -------
@@ -107,19 +122,26 @@ def info(name_or_path: str, path: str | None = None) -> DataInfo:
         If the data set cannot be found, read, or fails the checks every data set passes.
     """
     if name_or_path in DATASET_NAMES:
+        _check_csv_options(name_or_path, csv_options)
         if _is_test_file(name_or_path, path):
             return _describe_test_file(Path(path))
-        raw = _reader(name_or_path, path)()
+        raw = _reader(name_or_path, path, csv_options)()
         return _describe(name_or_path, _format(name_or_path, raw), raw)
     if path is not None:
         raise DataError(
             f"--path is for data set names; {name_or_path!r} is not one of "
             f"{', '.join(DATASET_NAMES)} (to describe a file, pass only the file)"
         )
-    name, fmt, read = _guess(Path(name_or_path))
+    name, fmt, read = _guess(Path(name_or_path), csv_options)
+    _check_csv_options(name, csv_options)
     if _is_test_file(name, name_or_path):
         return _describe_test_file(Path(name_or_path))
     return _describe(name, fmt, read())
+
+
+def _check_csv_options(name: str, csv_options: CsvOptions) -> None:
+    if name != "csv" and csv_options != DEFAULT_CSV:
+        raise DataError(f"--label-column and --header are for csv files; {name} data has neither")
 
 
 def _is_test_file(name: str, path: str | None) -> bool:
@@ -136,7 +158,7 @@ def _describe_test_file(path: Path) -> DataInfo:
     return DataInfo("npz", "npz", str(path), classes, image_shape, {"test": split})
 
 
-def _guess(target: Path) -> tuple[str, str, Callable[[], RawData]]:
+def _guess(target: Path, csv_options: CsvOptions) -> tuple[str, str, Callable[[], RawData]]:
     """Name the data set at ``target``, its format, and how to read and check it."""
     if target.is_dir() and (folder := find_cifar_dir(target)) is not None:
         return "cifar10", f"cifar10 {cifar_format(folder)}", _reader("cifar10", target)
@@ -147,7 +169,7 @@ def _guess(target: Path) -> tuple[str, str, Callable[[], RawData]]:
         return family, "idx", _reader(family, target)
     if target.is_file() and target.suffix.lower() in SUFFIXES:
         fmt = SUFFIXES[target.suffix.lower()]
-        return fmt, fmt, _reader(fmt, target)
+        return fmt, fmt, _reader(fmt, target, csv_options)
     what = "is not" if target.exists() else "no such file or folder, and not"
     raise DataError(
         f"{target}: {what} a data set name ({', '.join(DATASET_NAMES)}), a .npz or .csv file, "
@@ -155,8 +177,11 @@ def _guess(target: Path) -> tuple[str, str, Callable[[], RawData]]:
     )
 
 
-def _reader(name: str, path: Path | str | None) -> Callable[[], RawData]:
-    spec = _Spec(name=name, path=None if path is None else str(path))
+def _reader(
+    name: str, path: Path | str | None, csv_options: CsvOptions = DEFAULT_CSV
+) -> Callable[[], RawData]:
+    spec = _Spec(name=name, path=None if path is None else str(path),
+                 label_column=csv_options.label_column, header=csv_options.header)
     return partial(read_raw, spec, seed=0, dtype=np.dtype(np.float64))
 
 
