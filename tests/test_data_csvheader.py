@@ -179,3 +179,14 @@ def test_a_file_of_comments_only_is_empty(tmp_path):
     path.write_text("# nothing yet\n\n")
     with pytest.raises(DataError, match=r"d\.csv: the csv file is empty; it needs one example"):
         read_table(path, -1, None, np.dtype(np.float64))
+
+
+def test_a_label_column_name_the_header_gives_twice_is_refused(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("a,label,label\n1,2,0\n3,4,1\n")
+    with pytest.raises(DataError) as error:
+        read_table(path, "label", None, np.dtype(np.float64))
+    assert str(error.value) == (
+        f"{path}: the header names 2 columns 'label' (columns 2, 3); rename all but the label "
+        "column, or set data.label_column to its index"
+    )

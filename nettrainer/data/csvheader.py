@@ -111,7 +111,7 @@ def column_index(
     Raises
     ------
     DataError
-        If there is no such column.
+        If there is no such column, or the header names several so.
     """
     if isinstance(label_column, str):
         if header is False:
@@ -126,7 +126,14 @@ def column_index(
                 f"{path}: no column named {label_column!r} ({have}); "
                 "set data.label_column to a column name or index"
             )
-        return names.index(label_column)
+        columns = [i for i, name in enumerate(names) if name == label_column]
+        if len(columns) > 1:
+            raise DataError(
+                f"{path}: the header names {len(columns)} columns {label_column!r} (columns "
+                f"{', '.join(str(i + 1) for i in columns)}); rename all but the label column, "
+                "or set data.label_column to its index"
+            )
+        return columns[0]
     if not -len(fields) <= label_column < len(fields):
         raise DataError(
             f"{path}: data.label_column = {label_column} but the file has {len(fields)} "
