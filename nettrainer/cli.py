@@ -137,9 +137,9 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
         outcome = experiment.train_run(
             cfg, dataset, run_dir, callbacks=(progress, curves), resume=resume_dir is not None
         )
-    progress.close()
-    evaluation.draw_curves(run_dir)
-    echo(reports.run_summary(run_dir, outcome.status, outcome.summary))
+        progress.close()  # a stop signal from here on lets the run folder be finished
+        evaluation.draw_curves(run_dir)
+        echo(reports.run_summary(run_dir, outcome.status, outcome.summary))
     if missing_test is not None and outcome.status == "completed":
         click.echo(f"warning: no test accuracy: {missing_test}; put the file back, then "
                    f"`nettrainer evaluate {run_dir}` scores best.npz on it", err=True)

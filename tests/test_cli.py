@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from nettrainer import __version__, config, runs
+from nettrainer import __version__, config, evaluation, runs
 from nettrainer.cli import cli
 from nettrainer.progress import Progress
 
@@ -602,6 +602,23 @@ def test_ctrl_c_or_sigterm_stops_cleanly_and_the_run_resumes(tmp_path, signum, c
     assert [row["epoch"] for row in runs.read_metrics(run_dir / "metrics.csv")] == list(
         range(target + 1)
     )
+
+
+def test_sigterm_after_the_last_epoch_lets_the_run_folder_be_finished(tmp_path, monkeypatch):
+    """A stop signal while the curves are drawn: the run has completed, so it is finished."""
+    draw = evaluation.draw_curves
+
+    def draw_after_a_sigterm(run_dir):
+        os.kill(os.getpid(), signal.SIGTERM)
+        draw(run_dir)
+
+    monkeypatch.setattr(evaluation, "draw_curves", draw_after_a_sigterm)
+    result = train(tmp_path, tiny_config(tmp_path / "runs"), "--quiet")
+    assert result.exit_code == 0, result.output
+    run_dir = only_run(tmp_path / "runs")
+    assert (run_dir / "curves.png").read_bytes()[:8] == PNG_MAGIC
+    assert result.stdout.startswith("completed: 3 epochs")
+    assert summary(run_dir)["status"] == "completed"
 
 
 def test_divergence_exits_3_with_one_line_and_keeps_metrics(tmp_path):
