@@ -6,6 +6,17 @@ import pytest
 from nettrainer.data.csvfile import read_csv, read_table
 from nettrainer.errors import DataError
 
+
+def table_error(tmp_path, lines, label_column=-1, header=None):
+    """Write ``lines`` to d.csv and return the message, less the path, of reading it."""
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError) as error:
+        read_table(path, label_column, header, np.dtype(np.float64))
+    assert str(error.value).startswith(f"{path}: ")
+    return str(error.value).removeprefix(f"{path}: ")
+
+
 PANDAS_FIX = (
     "as pandas writes its index column; name the column, or save the DataFrame with "
     "to_csv(index=False)"
@@ -22,22 +33,14 @@ PANDAS_FIX = (
 def test_a_header_with_an_unnamed_column_such_as_a_pandas_index_is_refused(
     tmp_path, lines, header, column, fix
 ):
-    path = tmp_path / "d.csv"
-    path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(DataError) as error:
-        read_table(path, 1 if column == 3 else -1, header, np.dtype(np.float64))
-    assert str(error.value) == (
-        f"{path}: column {column} of the header (line {len(lines) - 2}) has no name; {fix}"
+    assert table_error(tmp_path, lines, 1 if column == 3 else -1, header) == (
+        f"column {column} of the header (line {len(lines) - 2}) has no name; {fix}"
     )
 
 
 def test_a_column_name_with_data_header_false_says_a_name_needs_a_header(tmp_path):
-    path = tmp_path / "d.csv"
-    path.write_text("a,b,species\n1,2,x\n")
-    with pytest.raises(DataError) as error:
-        read_table(path, "species", False, np.dtype(np.float64))
-    assert str(error.value) == (
-        f"{path}: data.label_column is a column name, 'species', but data.header is false and "
+    assert table_error(tmp_path, ["a,b,species", "1,2,x"], "species", False) == (
+        "data.label_column is a column name, 'species', but data.header is false and "
         "only a header names columns; set data.header to true (or leave it unset to detect the "
         "header), or set data.label_column to a column index"
     )
@@ -182,11 +185,7 @@ def test_a_file_of_comments_only_is_empty(tmp_path):
 
 
 def test_a_label_column_name_the_header_gives_twice_is_refused(tmp_path):
-    path = tmp_path / "d.csv"
-    path.write_text("a,label,label\n1,2,0\n3,4,1\n")
-    with pytest.raises(DataError) as error:
-        read_table(path, "label", None, np.dtype(np.float64))
-    assert str(error.value) == (
-        f"{path}: the header names 2 columns 'label' (columns 2, 3); rename all but the label "
+    assert table_error(tmp_path, ["a,label,label", "1,2,0", "3,4,1"], "label") == (
+        "the header names 2 columns 'label' (columns 2, 3); rename all but the label "
         "column, or set data.label_column to its index"
     )

@@ -21,6 +21,13 @@ def save(path, **arrays):
     return Spec(name="npz", path=str(path))
 
 
+def load_error(spec):
+    """Return the message of the DataError loading ``spec`` raises."""
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    return str(error.value)
+
+
 def test_train_and_test_are_read_and_val_is_carved(tmp_path):
     X, y = arrays(np.random.default_rng(0))
     X_test, y_test = arrays(np.random.default_rng(1), n=9)
@@ -68,17 +75,13 @@ def test_a_bad_test_path_is_one_line(tmp_path, test_arrays, message):
     if test_arrays is not None:
         np.savez(test, **test_arrays)
     spec = replace(save(tmp_path / "d.npz", X_train=X, y_train=y), test_path=str(test))
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == message.format(test=test)
+    assert load_error(spec) == message.format(test=test)
 
 
 def test_a_test_only_file_as_data_path_says_it_is_for_data_test_path(tmp_path):
     X, y = arrays(np.random.default_rng(0))
     spec = save(tmp_path / "t.npz", X_test=X, y_test=y)
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == (
+    assert load_error(spec) == (
         f"{spec.path}: holds only X_test, y_test, a test split: name it in data.test_path, "
         "and in data.path an npz holding X_train and y_train"
     )
@@ -88,9 +91,7 @@ def test_two_test_splits_are_refused(tmp_path):
     X, y = arrays(np.random.default_rng(0))
     np.savez(tmp_path / "test.npz", X_test=X, y_test=y)
     spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X, y_test=y)
-    with pytest.raises(DataError) as error:
-        load(replace(spec, test_path=str(tmp_path / "test.npz")), seed=0, dtype=np.float64)
-    assert str(error.value) == (
+    assert load_error(replace(spec, test_path=str(tmp_path / "test.npz"))) == (
         f"{spec.path} holds X_test, and data.test_path names another test split "
         f"({tmp_path / 'test.npz'}); remove data.test_path, or X_test and y_test from the data file"
     )
@@ -101,9 +102,7 @@ def test_two_test_splits_are_refused(tmp_path):
 ])
 def test_test_path_is_refused_where_it_would_be_ignored(tmp_path, name, has):
     spec = Spec(name=name, path=str(tmp_path), test_path=str(tmp_path / "t.npz"))
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == (
+    assert load_error(spec) == (
         f"data.test_path ({tmp_path / 't.npz'}) is read only for npz and csv data, and {name} "
         f"{has} test split; remove data.test_path"
     )
@@ -124,9 +123,7 @@ def test_object_array_is_refused_naming_the_file_and_key(tmp_path):
     X, y = arrays(np.random.default_rng(0))
     names = np.array(["a", {"evil": 1}, "c"], dtype=object)
     spec = save(tmp_path / "d.npz", X_train=X, y_train=y, class_names=names)
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value).startswith(f"{tmp_path / 'd.npz'}: class_names is an object array")
+    assert load_error(spec).startswith(f"{tmp_path / 'd.npz'}: class_names is an object array")
 
 
 def test_unknown_key_is_named(tmp_path):
@@ -151,9 +148,7 @@ def test_nan_features_are_reported_with_counts(tmp_path):
     X[[3, 10], 2] = np.nan
     X[12, 0] = np.inf
     spec = save(tmp_path / "d.npz", X_train=X, y_train=y)
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value).startswith(
+    assert load_error(spec).startswith(
         f"{tmp_path / 'd.npz'}: 3 of 40 X_train rows contain NaN or infinite values "
         "(first at row 3)"
     )
@@ -185,9 +180,7 @@ def test_negative_labels_are_named_before_the_classes_are_counted(tmp_path, labe
     """Before "1 class(es) found" or a range inferred from the largest label, either misleading."""
     X, _ = arrays(np.random.default_rng(0), n=len(labels))
     spec = save(tmp_path / "neg.npz", X_train=X, y_train=np.array(labels))
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == f"{spec.path}: {counted}; {NEGATIVE_HINT}"
+    assert load_error(spec) == f"{spec.path}: {counted}; {NEGATIVE_HINT}"
 
 
 def test_negative_labels_of_a_stored_split_name_the_split(tmp_path):
@@ -195,9 +188,7 @@ def test_negative_labels_of_a_stored_split_name_the_split(tmp_path):
     X_test, y_test = arrays(np.random.default_rng(1), n=9)
     y_test[4] = -2
     spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X_test, y_test=y_test)
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == (
+    assert load_error(spec) == (
         f"{spec.path}: 1 of 9 y_test labels are negative (first: -2 at row 4); {NEGATIVE_HINT}"
     )
 
@@ -214,9 +205,7 @@ def test_features_that_are_not_real_numbers_are_refused(tmp_path, dtype):
     X, y = arrays(np.random.default_rng(0))
     X_test = X[:5].astype(dtype)
     spec = save(tmp_path / "d.npz", X_train=X, y_train=y, X_test=X_test, y_test=y[:5])
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == (
+    assert load_error(spec) == (
         f"{spec.path}: X_test has dtype {X_test.dtype}; features must be real numbers (bool, "
         "integer or float): convert X_test to one of those and save it again"
     )
@@ -281,9 +270,7 @@ SAVEZ = "save the data set with numpy.savez(path, X_train=..., y_train=...)"
 def test_a_file_that_is_not_a_zip_is_called_so(tmp_path, content, looks):
     path = tmp_path / "d.npz"
     path.write_bytes(content)
-    with pytest.raises(DataError) as error:
-        load(Spec(name="npz", path=str(path)), seed=0, dtype=np.float64)
-    assert str(error.value) == f"{path}: {NOT_NPZ}: {looks}; {SAVEZ}"
+    assert load_error(Spec(name="npz", path=str(path))) == f"{path}: {NOT_NPZ}: {looks}; {SAVEZ}"
 
 
 SAVEZ_TEST = (
@@ -301,24 +288,21 @@ def test_a_test_path_that_is_not_an_npz_says_it_must_be_one(tmp_path, content, l
     test = tmp_path / "test.csv"
     test.write_bytes(content)
     spec = replace(save(tmp_path / "d.npz", X_train=X, y_train=y), test_path=str(test))
-    with pytest.raises(DataError) as error:
-        load(spec, seed=0, dtype=np.float64)
-    assert str(error.value) == f"{test}: {NOT_NPZ}: {looks}; {SAVEZ_TEST}"
+    assert load_error(spec) == f"{test}: {NOT_NPZ}: {looks}; {SAVEZ_TEST}"
 
 
 def test_a_broken_zip_is_one_line(tmp_path):
     path = tmp_path / "d.npz"
     path.write_bytes(b"PK\x03\x04 and then garbage")
-    with pytest.raises(DataError) as error:
-        load(Spec(name="npz", path=str(path)), seed=0, dtype=np.float64)
-    assert str(error.value).startswith(f"{path}: cannot read it as an npz file (")
-    assert str(error.value).endswith("); save it again with numpy.savez")
+    message = load_error(Spec(name="npz", path=str(path)))
+    assert message.startswith(f"{path}: cannot read it as an npz file (")
+    assert message.endswith("); save it again with numpy.savez")
 
 
 def test_a_single_npy_array_is_called_so(tmp_path):
     path = tmp_path / "d.npz"
     with open(path, "wb") as file:
         np.save(file, np.zeros(3))
-    with pytest.raises(DataError) as error:
-        load(Spec(name="npz", path=str(path)), seed=0, dtype=np.float64)
-    assert str(error.value) == f"{path}: {NOT_NPZ}: a single .npy array, not named arrays; {SAVEZ}"
+    assert load_error(Spec(name="npz", path=str(path))) == (
+        f"{path}: {NOT_NPZ}: a single .npy array, not named arrays; {SAVEZ}"
+    )
