@@ -17,9 +17,8 @@ import numpy as np
 from nettrainer import __version__, config, evaluation, experiment, reports, runs
 from nettrainer.cli_data import data
 from nettrainer.cli_gradcheck import gradcheck
-from nettrainer.cli_resume import check_can_continue, record_epochs, resumed_config
+from nettrainer.cli_resume import resume_data, resumed_config
 from nettrainer.console import discard_stdout, echo
-from nettrainer.data import Dataset, missing_test_file
 from nettrainer.errors import ConfigError, NettrainerError
 from nettrainer.picture_paths import picture_path
 from nettrainer.progress import Progress
@@ -125,11 +124,10 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
     if print_config:
         echo(config.dump(cfg), nl=False)
         return
-    if resume_dir is not None:
-        check_can_continue(resume_dir, cfg)
-    dataset, missing_test = training_data(cfg, resume_dir)
-    if resume_dir is not None:
-        record_epochs(resume_dir, cfg)
+    if resume_dir is None:
+        dataset, missing_test = experiment.load_dataset(cfg), None
+    else:
+        dataset, missing_test = resume_data(resume_dir, cfg)
     run_dir = resume_dir or experiment.start_run(cfg, dataset)
     progress = Progress(cfg.train.epochs, quiet=quiet, live=sys.stdout.isatty())
     curves = evaluation.PeriodicCurves(run_dir, experiment.CURVES_EVERY_S)
@@ -148,31 +146,6 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
     if outcome.status == "interrupted":
         click.echo(f"resume with: nettrainer train --resume {shlex.quote(str(run_dir))}", err=True)
         sys.exit(STOPS[progress.stop_signal].exit_code)
-
-
-def training_data(cfg: config.Config, resume_dir: Path | None) -> tuple[Dataset, str | None]:
-    """Load the data ``train`` trains on; a resumed run whose test file has gone trains without it.
-
-    A new run needs every file its config names. A resumed run cannot change
-    ``data.test_path``, and training never reads the test split, so a missing
-    test file there is a warning, not an error: the run trains on, its
-    ``summary.json`` has ``test_acc: null``, and ``nettrainer evaluate`` gives the
-    same figure once the file is back.
-
-    Returns
-    -------
-    dataset : Dataset
-    missing_test : str or None
-        Why a resumed run has no test split (the missing file and its key), or None.
-    """
-    if resume_dir is None:
-        return experiment.load_dataset(cfg), None
-    missing_test = missing_test_file(cfg.data)
-    dataset = evaluation.load_run_dataset(resume_dir, cfg, with_test=missing_test is None)
-    if missing_test is not None:  # after the load, which stops on any other missing file
-        click.echo(f"warning: {missing_test}; training goes on without the test split, so "
-                   "summary.json will have no test accuracy", err=True)
-    return dataset, missing_test
 
 
 def resolve_config(

@@ -11,7 +11,10 @@ interrupted run prints) keeps the target.
 import dataclasses
 from pathlib import Path
 
+import click
+
 from nettrainer import config, evaluation, experiment, runs
+from nettrainer.data import Dataset, missing_test_file
 from nettrainer.errors import CheckpointError, ConfigError
 
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
@@ -44,6 +47,37 @@ def resumed_config(
         )
     runs.read_summary(resume_dir)  # refuses a hand-edited summary before anything is trained
     return wanted
+
+
+def resume_data(resume_dir: Path, cfg: config.Config) -> tuple[Dataset, str | None]:
+    """Check that the run can go on, load its data, and record a new ``train.epochs``.
+
+    A resumed run cannot change ``data.test_path``, and training never reads
+    the test split, so a missing test file is a warning, not an error: the run
+    trains on, its ``summary.json`` has ``test_acc: null``, and ``nettrainer
+    evaluate`` gives the same figure once the file is back.
+
+    Returns
+    -------
+    dataset : Dataset
+        The run's data, checked against its ``dataset.json``.
+    missing_test : str or None
+        Why the run has no test split (the missing file and its key), or None.
+
+    Raises
+    ------
+    NettrainerError
+        As :func:`check_can_continue` and
+        :func:`~nettrainer.evaluation.load_run_dataset` raise.
+    """
+    check_can_continue(resume_dir, cfg)
+    missing_test = missing_test_file(cfg.data)
+    dataset = evaluation.load_run_dataset(resume_dir, cfg, with_test=missing_test is None)
+    if missing_test is not None:  # after the load, which stops on any other missing file
+        click.echo(f"warning: {missing_test}; training goes on without the test split, so "
+                   "summary.json will have no test accuracy", err=True)
+    record_epochs(resume_dir, cfg)
+    return dataset, missing_test
 
 
 def check_can_continue(resume_dir: Path, cfg: config.Config) -> None:
