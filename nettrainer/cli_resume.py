@@ -30,7 +30,7 @@ def resumed_config(
     ConfigError
         When it would change anything but ``train.epochs``.
     CheckpointError
-        When the folder is not a run, or its ``summary.json`` was edited by hand.
+        When the folder is not a run.
     """
     if out_dir is not None:
         raise ConfigError(
@@ -45,7 +45,6 @@ def resumed_config(
             f"{resume_dir}: resuming cannot change {', '.join(changed)}; only "
             f"{', '.join(RESUMABLE_KEYS)} may differ (start a new run instead)"
         )
-    runs.read_summary(resume_dir)  # refuses a hand-edited summary before anything is trained
     return wanted
 
 
@@ -91,7 +90,8 @@ def check_can_continue(resume_dir: Path, cfg: config.Config) -> None:
         diverged (training is reproducible, so it would diverge again at the
         same step).
     CheckpointError
-        When ``last.npz`` is missing or is not a solver state.
+        When ``summary.json`` was edited by hand, or ``last.npz`` is missing or
+        is not a solver state.
     """
     if runs.read_summary(resume_dir).get("status") == "diverged":
         raise ConfigError(
