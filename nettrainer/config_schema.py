@@ -99,7 +99,8 @@ class Config:
 Domain = tuple[str, Callable[[Any], bool]]
 """A value domain: its description in words and the test a value must pass."""
 
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+# A leading "-" reads as an option in a shell command, a leading "." hides the folder.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 def _int_at_least(low: int) -> Domain:
@@ -107,7 +108,7 @@ def _int_at_least(low: int) -> Domain:
 
 
 def _is_safe_name(value: str) -> bool:
-    return bool(_SAFE_NAME.fullmatch(value)) and value not in {".", ".."}
+    return bool(_SAFE_NAME.fullmatch(value))
 
 
 def _is_val_size(value: float | int) -> bool:
@@ -133,7 +134,10 @@ _PATH: Domain = ("a non-empty path", bool)
 
 # Domains narrower than the annotated type, tested after it; null passes where the type allows.
 RANGES: dict[str, Domain] = {
-    "name": ("a folder name of letters, digits, '-', '_' and '.'", _is_safe_name),
+    "name": (
+        "a folder name of ASCII letters, digits, '_', '-' and '.' ('-' and '.' not first)",
+        _is_safe_name,
+    ),
     "seed": _int_at_least(0),
     "data.path": _PATH,
     "data.val_size": ("a fraction in (0, 1) or an integer count >= 0", _is_val_size),

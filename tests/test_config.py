@@ -12,6 +12,8 @@ from nettrainer.data import DATASET_NAMES
 from nettrainer.errors import ConfigError
 from nettrainer.optim import UPDATE_RULES
 
+NAME_DOMAIN = ("name must be a folder name of ASCII letters, digits, '_', '-' and '.' "
+               "('-' and '.' not first) or null")
 QUOTE_IT = (" (YAML reads yes, no, on, off and bare numbers as booleans and numbers; "
             "quote the value to keep it text)")
 
@@ -238,16 +240,13 @@ def test_every_registered_name_is_accepted(tmp_path):
             "data: {preprocess: {std_epsilon: -0.04}}",
             "data.preprocess.std_epsilon must be a number >= 0; got -0.04",
         ),
-        (
-            "name: my run",
-            "name must be a folder name of letters, digits, '-', '_' and '.' or null; got 'my run'",
-        ),
-        ("name: ..",
-         "name must be a folder name of letters, digits, '-', '_' and '.' or null; got '..'"),
+        ("name: my run", f"{NAME_DOMAIN}; got 'my run'"),
+        ("name: ..", f"{NAME_DOMAIN}; got '..'"),
+        ("name: -rf", f"{NAME_DOMAIN}; got '-rf'"),
+        ("name: .hidden", f"{NAME_DOMAIN}; got '.hidden'"),
         ("seed: -1", "seed must be an integer >= 0; got -1"),
         ("output: {dir: 7}", f"output.dir must be a non-empty path; got 7{QUOTE_IT}"),
-        ("name: yes", f"name must be a folder name of letters, digits, '-', '_' and '.' or null; "
-         f"got true{QUOTE_IT}"),
+        ("name: yes", f"{NAME_DOMAIN}; got true{QUOTE_IT}"),
         ("train: {epochs: 1e3}", "train.epochs must be an integer >= 1; got '1e3' "
          "(YAML reads 1e3 as text; write the integer out: 1000)"),
         ("train: {batch_size: 2.5e1}", "train.batch_size must be an integer >= 1; got '2.5e1' "
@@ -431,10 +430,7 @@ def test_an_empty_mapping_for_a_leaf_or_unknown_key_gets_the_usual_message():
 
 def test_override_messages_stay_on_one_line():
     message = load_error(DEFAULT_YAML, ["name=a\nb"])
-    assert message == (
-        "--set name=a\\nb: name must be a folder name of letters, digits, '-', '_' and '.' "
-        "or null; got 'a b'"
-    )
+    assert message == f"--set name=a\\nb: {NAME_DOMAIN}; got 'a b'"
 
 
 def test_apply_and_replace_leave_the_original_unchanged():
