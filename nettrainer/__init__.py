@@ -6,11 +6,27 @@ takes arrays and plain arguments, so it runs the same in a notebook, a test or
 the command line.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("nettrainer")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+import functools
 
 __all__ = ["__version__"]
+
+
+@functools.cache
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nettrainer")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+unknown"
+
+
+def __getattr__(name: str) -> str:
+    """Look ``__version__`` up on first use.
+
+    importlib.metadata takes a moment to import, and Ctrl-C in the command
+    line's first moments should get the command line's own message.
+    """
+    if name == "__version__":
+        return _installed_version()
+    raise AttributeError(f"module 'nettrainer' has no attribute {name!r}")
