@@ -11,6 +11,7 @@ import click
 
 from nettrainer.console import echo
 from nettrainer.data.fetch import fetch
+from nettrainer.data.raw import TableColumns
 from nettrainer.data.sources import FETCHABLE
 from nettrainer.data.summary import CsvOptions, DataInfo, info
 
@@ -132,6 +133,8 @@ def describe(report: DataInfo) -> list[str]:
     lines = [f"{report.name}: {report.format} data{where}"]
     if report.image_shape is not None:
         lines.append(f"image shape: {' x '.join(map(str, report.image_shape))}")
+    if report.columns is not None:
+        lines.append(_columns_line(report.columns, 1 + report.splits["train"].shape[1]))
     lines.append(f"{classes} ({len(report.class_names)}): {', '.join(report.class_names)}")
     for split, about in report.splits.items():
         shape = " x ".join(map(str, about.shape))
@@ -140,3 +143,16 @@ def describe(report: DataInfo) -> list[str]:
     if test_only:
         lines.append(TEST_ONLY)
     return lines
+
+
+def _columns_line(columns: TableColumns, count: int) -> str:
+    """Say whether a csv file has a header and which of its ``count`` columns holds the labels.
+
+    A long header is shortened to its first three and last two names.
+    """
+    label = f"labels: column {columns.label + 1} of {count}"
+    if columns.header is None:
+        return f"header: none ({label})"
+    names = columns.header
+    shown = ", ".join(names if len(names) <= 6 else (*names[:3], "...", *names[-2:]))
+    return f"header: {shown} ({label}, {names[columns.label]!r})"

@@ -198,12 +198,32 @@ def test_info_reads_a_csv_with_the_label_column_and_header_given(tmp_path):
         result = CliRunner().invoke(data, ["info", str(path), *args])
         assert result.exit_code == 0, result.output
         assert result.output.splitlines()[1:] == [
+            "header: species, a, b (labels: column 1 of 3, 'species')",
             "classes (2): x, y", "train: 4 x 2 float64; per class: 2 2"]
     result = CliRunner().invoke(data, ["info", str(path), "--label-column", "0", "--no-header"])
     assert "data.header is false, so line 1 is read as data" in str(result.exception)
     result = CliRunner().invoke(data, ["info", "spiral", "--label-column", "2"])
     assert str(result.exception) == (
         "--label-column and --header are for csv files; spiral data has neither")
+
+
+def test_info_says_whether_a_csv_has_a_header_and_which_column_holds_the_labels(tmp_path):
+    headed, bare, wide = tmp_path / "headed.csv", tmp_path / "bare.csv", tmp_path / "wide.csv"
+    headed.write_text("a,label,b\n1,0,2\n3,1,4\n")
+    bare.write_text("1,2,0\n3,4,1\n")
+    rows = ["0," * 7 + "0", "1," * 7 + "1"]
+    wide.write_text("\n".join([",".join(f"p{i}" for i in range(7)) + ",y", *rows]) + "\n")
+    middle = "header: a, label, b (labels: column 2 of 3, 'label')"
+    cases = [
+        (headed, ["--label-column", "label"], middle),
+        (headed, ["--label-column", "-2"], middle),
+        (bare, [], "header: none (labels: column 3 of 3)"),
+        (wide, [], "header: p0, p1, p2, ..., p6, y (labels: column 8 of 8, 'y')"),
+    ]
+    for path, args, expected in cases:
+        result = CliRunner().invoke(data, ["info", str(path), *args])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[1] == expected
 
 
 def test_help_shows_an_example():

@@ -19,17 +19,21 @@ def table(label_first=False):
 def test_label_in_the_last_column_by_default_without_header(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("\n".join(",".join(map(str, row)) for row in table()) + "\n")
-    features, labels, _, _, _ = read_table(path, -1, None, np.dtype(np.float64))
+    features, labels, _, header, label_index, _ = read_table(path, -1, None, np.dtype(np.float64))
     np.testing.assert_array_equal(features, X)
     np.testing.assert_array_equal(labels, Y)
     assert labels.dtype == np.int64
+    assert (header, label_index) == (None, X.shape[1])
 
 
 def test_header_is_detected_and_label_column_found_by_name(tmp_path):
     path = tmp_path / "d.csv"
     rows = ["label,a,b,c", *(",".join(map(str, row)) for row in table(label_first=True))]
     path.write_text("\n".join(rows))
-    features, labels, _, _, _ = read_table(path, "label", None, np.dtype(np.float32))
+    features, labels, _, header, label_index, _ = read_table(
+        path, "label", None, np.dtype(np.float32)
+    )
+    assert (header, label_index) == (("label", "a", "b", "c"), 0)
     assert features.dtype == np.float32
     np.testing.assert_array_equal(features, X.astype(np.float32))
     np.testing.assert_array_equal(labels, Y)
@@ -39,7 +43,8 @@ def test_label_column_in_the_middle(tmp_path):
     path = tmp_path / "d.csv"
     mixed = np.column_stack([X[:, :1], Y, X[:, 1:]])
     path.write_text("\n".join(",".join(map(str, row)) for row in mixed))
-    features, labels, _, _, _ = read_table(path, 1, False, np.dtype(np.float64))
+    features, labels, _, _, label_index, _ = read_table(path, 1, False, np.dtype(np.float64))
+    assert label_index == 1
     np.testing.assert_array_equal(features, X)
     np.testing.assert_array_equal(labels, Y)
 
@@ -267,7 +272,7 @@ def read_text_labels(tmp_path, lines, label_column=-1, header=None, class_names=
 
 
 def test_text_labels_become_sorted_class_names(tmp_path):
-    features, labels, names, header, _ = read_text_labels(
+    features, labels, names, header, _, _ = read_text_labels(
         tmp_path, ["a,b,species", *IRIS], label_column="species"
     )
     assert names == ("setosa", "versicolor", "virginica") and header == ("a", "b", "species")
@@ -278,19 +283,19 @@ def test_text_labels_become_sorted_class_names(tmp_path):
 
 
 def test_a_file_without_header_keeps_its_first_row_when_its_text_label_recurs(tmp_path):
-    features, labels, names, header, _ = read_text_labels(tmp_path, IRIS)
+    features, labels, names, header, _, _ = read_text_labels(tmp_path, IRIS)
     assert header is None and len(labels) == 4 and labels[0] == 0
     np.testing.assert_array_equal(features[0], np.float32([5.1, 3.5]))
     assert names == ("setosa", "versicolor", "virginica")
 
 
 def test_a_first_row_whose_only_text_is_a_label_found_nowhere_else_is_a_header(tmp_path):
-    _, labels, names, header, _ = read_text_labels(tmp_path, ["1,2,species", *IRIS])
+    _, labels, names, header, _, _ = read_text_labels(tmp_path, ["1,2,species", *IRIS])
     assert header == ("1", "2", "species") and len(labels) == 4 and "species" not in names
 
 
 def test_a_text_label_in_the_middle_quoted_and_spaced(tmp_path):
-    features, labels, names, _, _ = read_text_labels(
+    features, labels, names, _, _, _ = read_text_labels(
         tmp_path, ['1.0, "cat" ,2.0', "3.0,dog,4.0", '5.0,"cat",6.0'], label_column=1
     )
     assert names == ("cat", "dog")
@@ -300,7 +305,7 @@ def test_a_text_label_in_the_middle_quoted_and_spaced(tmp_path):
 
 def test_a_test_file_uses_the_training_class_numbers_and_keeps_its_first_row(tmp_path):
     names = ("setosa", "versicolor", "virginica")
-    _, labels, got, header, _ = read_text_labels(
+    _, labels, got, header, _, _ = read_text_labels(
         tmp_path, ["1,2,virginica", "3,4,setosa"], class_names=names
     )
     assert got == names and header is None
@@ -355,7 +360,7 @@ def test_load_names_the_classes_of_a_text_labelled_data_set_and_its_test_file(tm
 
 
 def test_a_quoted_text_label_keeps_its_comma(tmp_path):
-    features, labels, names, header, _ = read_text_labels(tmp_path, [
+    features, labels, names, header, _, _ = read_text_labels(tmp_path, [
         '"sepal, cm",width,species', '5.1,3.5,"iris, setosa"', '7.0,3.2,"iris, versicolor"',
         '4.9,3.0,"iris, setosa"',
     ], label_column="species")
@@ -370,7 +375,7 @@ def test_a_quoted_text_label_keeps_its_comma(tmp_path):
     ['"a","b","label"', '0.852,1.5,2', '-3,4e2,0', '5,6,1'],  # QUOTE_NONNUMERIC
 ])
 def test_quoted_numbers_are_numbers_as_pandas_writes_them(tmp_path, quoted):
-    features, labels, names, header, _ = read_text_labels(tmp_path, quoted)
+    features, labels, names, header, _, _ = read_text_labels(tmp_path, quoted)
     assert names is None and header == ("a", "b", "label")
     np.testing.assert_array_equal(labels, [2, 0, 1])
     np.testing.assert_array_equal(features, np.float32([[0.852, 1.5], [-3, 400], [5, 6]]))
@@ -378,7 +383,7 @@ def test_quoted_numbers_are_numbers_as_pandas_writes_them(tmp_path, quoted):
 
 def test_quoted_whole_number_labels_are_class_indices_not_names(tmp_path):
     lines = [f'{i / 10},"{i}"' for i in range(12)]
-    _, labels, names, _, _ = read_text_labels(tmp_path, lines)
+    _, labels, names, _, _, _ = read_text_labels(tmp_path, lines)
     assert names is None
     np.testing.assert_array_equal(labels, np.arange(12))  # not 0, 1, 10, 11, 2, ... as text
 
@@ -429,13 +434,13 @@ def test_the_first_row_is_split_as_quoted_fields(tmp_path):
 ])
 def test_a_quoted_field_is_unquoted_once_as_pythons_csv_reads_it(tmp_path, field, label):
     lines = ["a,b,kind", '1,2,c', f"3,4,{field}", '5,6,"c"']
-    _, labels, names, _, _ = read_text_labels(tmp_path, lines)
+    _, labels, names, _, _, _ = read_text_labels(tmp_path, lines)
     assert names == tuple(sorted({"c", label})) and names[labels[1]] == label
 
 
 def test_labels_q_and_quoted_q_are_two_classes_and_header_names_are_unquoted_once(tmp_path):
     lines = ['a,"""b""",y', "1,2,q", '3,4,"""q"""', "5,6,c"]
-    _, labels, names, header, _ = read_text_labels(tmp_path, lines, label_column="y")
+    _, labels, names, header, _, _ = read_text_labels(tmp_path, lines, label_column="y")
     assert header == ("a", '"b"', "y") and names == ('"q"', "c", "q")
     np.testing.assert_array_equal(labels, [2, 0, 1])
 

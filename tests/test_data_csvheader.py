@@ -141,7 +141,7 @@ def test_a_byte_order_mark_is_no_part_of_the_first_column_name(tmp_path):
 def test_the_first_row_comes_after_leading_empty_and_comment_lines(tmp_path, before):
     path = tmp_path / "d.csv"
     path.write_text("\n".join([*before, "1,2,0", "2,3,1", "3,1,2", "4,5,1"]) + "\n")
-    features, labels, _, header, _ = read_table(path, -1, None, np.dtype(np.float64))
+    features, labels, _, header, _, _ = read_table(path, -1, None, np.dtype(np.float64))
     assert header is None
     np.testing.assert_array_equal(labels, [0, 1, 2, 1])
     np.testing.assert_array_equal(features[0], [1, 2])

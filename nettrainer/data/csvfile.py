@@ -25,7 +25,7 @@ from nettrainer.data.csvheader import (
 from nettrainer.data.csvlabels import TextLabelError, encode_labels
 from nettrainer.data.csvlines import at_line, line_of
 from nettrainer.data.csvparse import features, label_texts, parse
-from nettrainer.data.raw import RawData
+from nettrainer.data.raw import RawData, TableColumns
 from nettrainer.errors import DataError
 
 MAX_LABEL = 2.0**31  # a label this large is no class index (and would overflow int64 casts)
@@ -89,6 +89,7 @@ def read_csv(
         source=str(path),
         files=files,
         row_lines=row_lines,
+        columns=TableColumns(train.header, train.label_index),
     )
 
 
@@ -106,6 +107,8 @@ class CsvTable(NamedTuple):
     header : tuple of str or None
         The column names of the first row when it is a header (given or
         detected), else None.
+    label_index : int
+        0-based index of the label column among the D + 1 columns.
     skip : int
         The lines before the data rows: those through the header's line, or 0
         without a header (empty and comment lines are skipped anyway).
@@ -115,6 +118,7 @@ class CsvTable(NamedTuple):
     y: np.ndarray
     class_names: tuple[str, ...] | None
     header: tuple[str, ...] | None
+    label_index: int
     skip: int
 
 
@@ -169,10 +173,10 @@ def read_table(
         with suppress(TextLabelError):  # a label is not a number: read them all as text
             table = parse(path, skip, header, dtype, column)  # (N, D + 1)
             X, y = _numeric_labels(table, column, label_column, path, skip)
-            return CsvTable(X, y, None, names, skip)
+            return CsvTable(X, y, None, names, column, skip)
     labels, classes = encode_labels(label_texts(path, skip, column), class_names, path, skip)
     X = features(path, skip, column, len(first.fields), header, dtype)  # (N, D)
-    return CsvTable(X, labels, classes, names, skip)
+    return CsvTable(X, labels, classes, names, column, skip)
 
 
 def _numeric_labels(

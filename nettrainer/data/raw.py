@@ -13,6 +13,7 @@ names its classes, no val or test class that training lacks, two classes or more
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,6 +23,21 @@ from nettrainer.errors import DataError
 
 SPLITS = ("train", "val", "test")
 REAL_KINDS = "biuf"  # numpy dtype kinds of features: bool, signed, unsigned, float
+
+
+class TableColumns(NamedTuple):
+    """How a text table's columns were read: its header and its label column.
+
+    Attributes
+    ----------
+    header : tuple of str or None
+        The column names of the header row, None when the file has none.
+    label : int
+        0-based index of the label column among all D + 1 columns.
+    """
+
+    header: tuple[str, ...] | None
+    label: int
 
 
 @dataclass
@@ -51,6 +67,8 @@ class RawData:
     row_lines : dict of str to callable
         Per split, maps a row (0-based) to its 1-based line in a text file (csv),
         for messages; splits without one are named by row.
+    columns : TableColumns or None
+        For a text table (csv), the training file's header and label column; None otherwise.
     """
 
     X_train: np.ndarray
@@ -64,6 +82,7 @@ class RawData:
     y_test: np.ndarray | None = None
     image_shape: tuple[int, ...] | None = None
     row_lines: dict[str, Callable[[int], int | None]] = field(default_factory=dict)
+    columns: TableColumns | None = None
 
     def split(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         """Return ``(X, y)`` of split ``"train"``, ``"val"`` or ``"test"``, or None if absent."""

@@ -12,7 +12,7 @@ from nettrainer.data.cifar import cifar_format, find_cifar_dir
 from nettrainer.data.idx import identify, is_idx_dir, read_idx_dir
 from nettrainer.data.loader import DATASET_NAMES, read_raw
 from nettrainer.data.npz import holds_only_test_split, read_test_npz
-from nettrainer.data.raw import SPLITS, RawData, check, check_test_file
+from nettrainer.data.raw import SPLITS, RawData, TableColumns, check, check_test_file
 from nettrainer.errors import DataError
 
 FORMATS = {"npz": "npz", "csv": "csv", "spiral": "generated", "blobs": "generated"}
@@ -60,6 +60,8 @@ class DataInfo:
     splits : dict of str to SplitInfo
         The stored splits: ``"train"``, and ``"val"``/``"test"`` when present;
         ``"test"`` alone for a ``data.test_path`` npz.
+    columns : TableColumns or None
+        For a csv file, its header (given or detected) and label column; None otherwise.
     """
 
     name: str
@@ -68,6 +70,7 @@ class DataInfo:
     class_names: tuple[str, ...]
     image_shape: tuple[int, ...] | None
     splits: dict[str, SplitInfo]
+    columns: TableColumns | None = None
 
 
 @dataclass(frozen=True)
@@ -200,4 +203,4 @@ def _describe(name: str, fmt: str, raw: RawData) -> DataInfo:
             X, y = pair
             counts = np.bincount(y, minlength=num_classes)  # (C,)
             splits[split] = SplitInfo(X.shape, str(X.dtype), tuple(int(c) for c in counts))
-    return DataInfo(name, fmt, raw.source, raw.class_names, raw.image_shape, splits)
+    return DataInfo(name, fmt, raw.source, raw.class_names, raw.image_shape, splits, raw.columns)
