@@ -54,17 +54,21 @@ def run_summary(run_dir: object, status: str, summary: dict[str, Any]) -> str:
 
 
 def evaluation_text(report: dict[str, Any]) -> str:
-    """Accuracy, per-class accuracy and the confusion matrix of an evaluation."""
-    names = report["class_names"]
+    """Accuracy, per-class accuracy and the confusion matrix of an evaluation.
+
+    A class is named by its index and name (``3 Dress``), so that the confusion
+    matrix's columns, which are indices, can be read against its rows.
+    """
+    columns = [str(i) for i in range(len(report["class_names"]))]
+    names = [index if name == index else f"{index} {name}"
+             for index, name in zip(columns, report["class_names"], strict=True)]
     per_class = [
         (name, str(int(count)), _percent(acc if count else None))  # no example: no accuracy
         for name, count, acc in zip(names, report["class_counts"], report["per_class_acc"],
                                     strict=True)
     ]
-    matrix = report["confusion"]
-    confusion = [(name, *(str(int(v)) for v in row)) for name, row in zip(names, matrix,
-                                                                          strict=True)]
-    columns = [str(i) for i in range(len(names))]
+    confusion = [(name, *(str(int(v)) for v in row))
+                 for name, row in zip(names, report["confusion"], strict=True)]
     return "\n".join([
         f"{report['split']} accuracy ({report['checkpoint']} params): "
         f"{_percent(report['accuracy'])} of {report['num_examples']} examples",
