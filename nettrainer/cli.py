@@ -19,9 +19,11 @@ from nettrainer.cli_data import data
 from nettrainer.cli_gradcheck import gradcheck
 from nettrainer.cli_resume import resume_data, resumed_config
 from nettrainer.console import discard_stdout, echo
+from nettrainer.data import Dataset
 from nettrainer.errors import ConfigError, NettrainerError
 from nettrainer.picture_paths import picture_path
 from nettrainer.progress import Progress
+from nettrainer.run_lock import training_lock
 from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
 
 
@@ -126,14 +128,30 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
         return
     if resume_dir is None:
         dataset, missing_test = experiment.load_dataset(cfg), None
+        run_dir = experiment.start_run(cfg, dataset)
     else:
-        dataset, missing_test = resume_data(resume_dir, cfg)
-    run_dir = resume_dir or experiment.start_run(cfg, dataset)
+        run_dir = resume_dir
+    with training_lock(run_dir):
+        if resume_dir is not None:
+            dataset, missing_test = resume_data(resume_dir, cfg)
+        _train_in(run_dir, cfg, dataset, missing_test, quiet=quiet, resume=resume_dir is not None)
+
+
+def _train_in(
+    run_dir: Path,
+    cfg: config.Config,
+    dataset: Dataset,
+    missing_test: str | None,
+    *,
+    quiet: bool,
+    resume: bool,
+) -> None:
+    """Train in ``run_dir``, report the outcome, and exit as it says (130 when interrupted)."""
     progress = Progress(cfg.train.epochs, quiet=quiet, live=sys.stdout.isatty())
     curves = evaluation.PeriodicCurves(run_dir, experiment.CURVES_EVERY_S)
     with interrupt_handler(progress), np.errstate(over="ignore", invalid="ignore"):
         outcome = experiment.train_run(
-            cfg, dataset, run_dir, callbacks=(progress, curves), resume=resume_dir is not None
+            cfg, dataset, run_dir, callbacks=(progress, curves), resume=resume
         )
         progress.close()  # a stop signal from here on lets the run folder be finished
         evaluation.draw_curves(run_dir)

@@ -21,9 +21,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from nettrainer import __version__, config, evaluation, runs
+from nettrainer import __version__, config, evaluation, experiment, runs
 from nettrainer.cli import cli
+from nettrainer.errors import CheckpointError
 from nettrainer.progress import Progress
+from nettrainer.run_lock import training_lock
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 STAMP_RE = re.compile(r"\d{8}-\d{6}(-\d+)?")
@@ -395,6 +397,37 @@ def test_resume_counts_epochs_from_last_npz_not_from_a_stale_summary(spiral_run,
     assert_one_line_error(invoke("train", "--resume", run_dir, "--set", "train.epochs=2"),
                           "already completed 5 epochs")
     assert json.loads((run_dir / "summary.json").read_text()) == interrupted
+
+
+def test_resume_of_a_run_another_process_trains_in_is_refused_and_changes_nothing(
+    spiral_run, tmp_path
+):
+    run_dir = Path(shutil.copytree(spiral_run, tmp_path / "run"))
+    before = {path.name: path.read_bytes() for path in run_dir.iterdir()}
+    with training_lock(run_dir):  # as a process still training there holds it
+        result = invoke("train", "--resume", run_dir, "--set", "train.epochs=5")
+    assert_one_line_error(result, f"{run_dir}: another nettrainer process is training in this "
+                          "run folder; let it finish (or stop it with Ctrl-C), then resume")
+    assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
+    assert invoke("train", "--resume", run_dir, "--set", "train.epochs=5").exit_code == 0
+
+
+def test_train_holds_the_run_folders_lock_while_it_trains(tmp_path, monkeypatch):
+    train_run = experiment.train_run
+    refused = []
+
+    def train_run_while_checking_the_lock(cfg, dataset, run_dir, **kwargs):
+        with pytest.raises(CheckpointError):
+            with training_lock(run_dir):
+                pass
+        refused.append(run_dir)
+        return train_run(cfg, dataset, run_dir, **kwargs)
+
+    monkeypatch.setattr(experiment, "train_run", train_run_while_checking_the_lock)
+    assert train(tmp_path, tiny_config(tmp_path / "runs")).exit_code == 0
+    assert refused == [only_run(tmp_path / "runs")]
+    with training_lock(refused[0]):  # released when train returned
+        pass
 
 
 def test_print_config_of_a_completed_run_prints_it(spiral_run):
