@@ -24,7 +24,9 @@ import ctypes
 import functools
 import glob
 import os
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -240,3 +242,54 @@ def scaled_add(x: np.ndarray, out: np.ndarray, *, alpha: float, beta: float) -> 
         return out
     axpby(x, out, alpha, beta)
     return out
+
+
+# (get, set) of the thread count: numpy 2 wheels' scipy-openblas64, OpenBLAS built with
+# 64-bit integers, plain OpenBLAS, MKL.
+_THREAD_SYMBOLS = (
+    ("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
+    ("openblas_get_num_threads64_", "openblas_set_num_threads64_"),
+    ("openblas_get_num_threads", "openblas_set_num_threads"),
+    ("MKL_Get_Max_Threads", "MKL_Set_Num_Threads"),
+)
+
+
+@functools.cache
+def _thread_count_functions() -> tuple[Callable[[], int], Callable[[int], None]] | None:
+    """Return numpy's BLAS's (get, set) thread-count functions, or None where none is found."""
+    for path in _library_paths():
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for get_name, set_name in _THREAD_SYMBOLS:
+            get, set_ = getattr(library, get_name, None), getattr(library, set_name, None)
+            if get is not None and set_ is not None:
+                get.restype, get.argtypes = ctypes.c_int, []
+                set_.restype, set_.argtypes = None, [ctypes.c_int]
+                return get, set_
+    return None
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run numpy's BLAS on one thread inside the block, then restore its thread count.
+
+    For loops of many tiny products (numerical gradients evaluate a loss on a
+    handful of examples thousands of times): a second thread gains nothing on
+    them, and on a busy machine its hand-offs cost up to a scheduler tick per
+    product, which made a CIFAR-sized gradient check 50 times slower. Only the
+    main thread changes the count; elsewhere, and where numpy's BLAS offers no
+    thread control, the block runs unchanged.
+    """
+    functions = _thread_count_functions()
+    if functions is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    get, set_ = functions
+    previous = get()
+    set_(1)
+    try:
+        yield
+    finally:
+        set_(previous)

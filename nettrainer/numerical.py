@@ -4,11 +4,15 @@
 assignments' helpers, under their names; ``rel_error`` is their relative error,
 ``max(|a - n| / max(1e-8, |a| + |n|))``. Each perturbs its input in place, one
 entry at a time, and restores it exactly. :mod:`nettrainer.gradcheck` re-exports them.
+The function is evaluated twice per entry, on inputs a check keeps small, so
+numpy's BLAS runs on one thread meanwhile (:func:`~nettrainer.blas.one_blas_thread`).
 """
 
 from collections.abc import Callable
 
 import numpy as np
+
+from nettrainer.blas import one_blas_thread
 
 
 def rel_error(x: np.ndarray, y: np.ndarray, floor: float = 1e-8) -> float:
@@ -45,6 +49,7 @@ def eval_numerical_gradient(
     return grad
 
 
+@one_blas_thread()
 def eval_numerical_gradient_array(
     f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, df: np.ndarray, h: float = 1e-5
 ) -> np.ndarray:
@@ -77,6 +82,7 @@ def eval_numerical_gradient_array(
     return grad
 
 
+@one_blas_thread()
 def eval_numerical_gradient_at(
     f: Callable[[np.ndarray], float], x: np.ndarray, entries: np.ndarray, h: float = 1e-5
 ) -> np.ndarray:

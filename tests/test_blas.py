@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from nettrainer import blas
+from nettrainer.numerical import eval_numerical_gradient, eval_numerical_gradient_array
 
 LAYOUTS = {
     "C": np.ascontiguousarray,
@@ -121,3 +122,44 @@ def test_the_blas_found_is_one_numpy_loaded_and_never_scipys():
     with open("/proc/self/maps") as maps:
         loaded = maps.read()
     assert paths[0] in loaded
+
+
+@pytest.fixture
+def two_blas_threads():
+    """numpy's BLAS on two threads, as on this 2-core machine, whatever the CI machine has."""
+    get, set_ = blas._thread_count_functions()  # numpy's wheels ship OpenBLAS with them
+    previous = get()
+    set_(2)
+    yield get
+    set_(previous)
+
+
+def test_one_blas_thread_runs_numpys_blas_on_one_thread_and_restores_the_count(two_blas_threads):
+    get = two_blas_threads
+    with blas.one_blas_thread():
+        assert get() == 1
+    assert get() == 2
+    with pytest.raises(KeyError), blas.one_blas_thread():
+        raise KeyError
+    assert get() == 2
+
+
+def test_numerical_gradients_evaluate_on_one_blas_thread(two_blas_threads):
+    get = two_blas_threads
+    counts = []
+
+    def f(x):
+        counts.append(get())
+        return float(np.sum(x**2))
+
+    def f_array(x):
+        counts.append(get())
+        return x * 2
+
+    x = np.arange(3.0)
+    np.testing.assert_allclose(eval_numerical_gradient(f, x), 2 * x, atol=1e-6)
+    np.testing.assert_allclose(
+        eval_numerical_gradient_array(f_array, x, np.ones(3)), [2.0, 2.0, 2.0], atol=1e-6
+    )
+    assert counts == [1] * 12
+    assert get() == 2
