@@ -191,6 +191,22 @@ def test_check_model_passes_correct_gradients_on_data_with_tiny_entries(seed):
     assert all(r.passed for r in results), [r for r in results if not r.passed]
 
 
+def _cifar_like_inputs(seed: int, n: int = 5):
+    """CS231n's CIFAR-10 inputs: 3072 pixels in 0-255 less their mean (no scaling)."""
+    rng = np.random.default_rng(seed)
+    pixels = rng.integers(0, 256, size=(60, 3072)).astype(np.float64)  # (60, 3072)
+    return (pixels - pixels.mean(axis=0))[:n], rng.integers(0, 10, size=n)
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_check_model_passes_correct_gradients_on_unscaled_cifar_sized_inputs(seed):
+    # At these seeds a net of std 0.1 had ReLU inputs in the hundreds, and W2's centred
+    # differences failed by truncation alone (rel errors about 3e-6 at h = 1e-5).
+    X, y = _cifar_like_inputs(seed)
+    results = check_model(hidden_size=50, num_classes=10, regs=(0.0,), seed=seed, X=X, y=y)
+    assert all(r.passed for r in results), [r for r in results if not r.passed]
+
+
 def test_the_scale_floor_still_catches_a_small_relative_mistake(monkeypatch):
     original = TwoLayerNet.loss
 
