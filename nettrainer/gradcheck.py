@@ -22,7 +22,7 @@ from nettrainer.numerical import (
 
 LAYER_THRESHOLD = 1e-7  # layers and losses on random inputs: expect about 1e-9 or less
 MODEL_THRESHOLD = 1e-6  # the whole net composes several kinks (ReLU, max); expect about 1e-8
-TINY_ENTRY = 1e-3  # model entries below this fraction of the largest are judged against it
+TINY_ENTRY = 1e-3  # entries below this fraction of the largest are judged against it
 MAX_CHECKED_ENTRIES = 200  # larger params are checked on a random sample (CS231n's sparse check)
 KINK_RETRIES = 20  # initialisations tried to keep every ReLU input out of a step's reach
 RELU_INPUT_RMS = 3.0  # the check's net is scaled down on large inputs to ReLU inputs this large
@@ -77,7 +77,7 @@ def _check_pair(
             return forward(*args[:position], v, *args[position + 1 :])[0]
 
         numeric = eval_numerical_gradient_array(output_of, value, dout, h=h)
-        error = rel_error(analytic, numeric)
+        error = rel_error(analytic, numeric, floor=error_floor(analytic, numeric, LAYER_THRESHOLD))
         results.append(_result(name, "d" + input_name, error, LAYER_THRESHOLD))
     return results
 
@@ -85,9 +85,10 @@ def _check_pair(
 def _check_loss(
     name: str, loss_fn: Callable, scores: np.ndarray, y: np.ndarray, h: float
 ) -> CheckResult:
-    _, dx = loss_fn(scores, y)
+    loss, dx = loss_fn(scores, y)
     numeric = eval_numerical_gradient(lambda s: loss_fn(s, y)[0], scores, h=h)
-    return _result(name, "dx", rel_error(dx, numeric), LAYER_THRESHOLD)
+    floor = error_floor(dx, numeric, LAYER_THRESHOLD, loss=loss, h=h)
+    return _result(name, "dx", rel_error(dx, numeric, floor=floor), LAYER_THRESHOLD)
 
 
 def check_layers(seed: int = 0, h: float = 1e-5) -> list[CheckResult]:
@@ -183,24 +184,49 @@ def check_model(
                 lambda _w, reg=reg: net.loss(X, y, reg=reg)[0], param, entries, h=h
             )
             analytic = grads[name].ravel()[entries]
-            floor = _scale_floor(analytic, numeric, loss, h)
+            floor = error_floor(analytic, numeric, MODEL_THRESHOLD, loss=loss, h=h)
             error = rel_error(analytic, numeric, floor=floor)
             results.append(_result(f"TwoLayerNet reg={reg:g}", name, error, MODEL_THRESHOLD))
     return results
 
 
-def _scale_floor(analytic: np.ndarray, numeric: np.ndarray, loss: float, h: float) -> float:
-    """Denominator floor of a parameter's relative error: what centred differences resolve.
+def error_floor(
+    analytic: np.ndarray,
+    numeric: np.ndarray,
+    threshold: float,
+    *,
+    loss: float | None = None,
+    h: float = 1e-5,
+) -> float:
+    """Denominator floor of a relative error: the entry size below which differences can't tell.
 
-    A centred difference carries a round-off of about ``eps * |loss| / h``
-    (~1e-10 at h = 1e-5) whatever the entry's size, so a tiny entry of a
-    correct gradient can show a large relative error. Entries are judged
-    against the larger of ``TINY_ENTRY`` times the gradient's largest entry and
-    the size below which that round-off alone would exceed the threshold.
+    ``rel_error`` divides each entry's difference by ``|a| + |n|``, so a tiny
+    entry of a correct gradient, carrying the centred difference's absolute
+    round-off, can show a large relative error (a batch of 500 gives softmax
+    gradient entries of 1e-6). Entries are judged against the larger of
+    :data:`TINY_ENTRY` times the gradient's largest entry and, for a scalar
+    function (a loss), the size below which its round-off, about
+    ``eps * |loss| / h`` (~1e-10 at h = 1e-5) whatever the entry, would alone
+    exceed ``threshold``.
+
+    Parameters
+    ----------
+    analytic, numeric : ndarray of the same shape
+    threshold : float
+        The relative error the check allows.
+    loss : float, optional
+        The scalar function's value, when the numeric gradient is of one.
+    h : float
+        The centred-difference step.
+
+    Returns
+    -------
+    floor : float
+        At least CS231n's 1e-8.
     """
-    round_off = 4 * np.finfo(np.float64).eps * max(1.0, abs(loss)) / h
-    scale = TINY_ENTRY * float(np.max(np.abs(analytic) + np.abs(numeric)))
-    return max(1e-8, scale, round_off / MODEL_THRESHOLD)
+    scale = TINY_ENTRY * float(np.max(np.abs(analytic) + np.abs(numeric), initial=0.0))
+    round_off = 0.0 if loss is None else 4 * np.finfo(np.float64).eps * max(1.0, abs(loss)) / h
+    return max(1e-8, scale, round_off / threshold)
 
 
 def _net_away_from_kinks(

@@ -16,6 +16,7 @@ import numpy as np
 
 from nettrainer.gradcheck import (
     LAYER_THRESHOLD,
+    error_floor,
     eval_numerical_gradient,
     eval_numerical_gradient_array,
     rel_error,
@@ -123,7 +124,7 @@ def check_layer(
         weight_like = position > 0 or name.lower().startswith("w")
         checks.append(_compare(title, "d" + name, analytic, numeric, values[position],
                                batch=values[0].shape[0] if values[0].ndim else 1,
-                               weight_like=weight_like))
+                               weight_like=weight_like, h=h))
     return checks
 
 
@@ -153,10 +154,10 @@ def check_loss(
         mistakes (``probs`` without subtracting the one-hot, ``-onehot/p``).
     """
     x = np.array(x, dtype=np.float64)
-    _, analytic = loss_fn(x.copy(), y)
+    loss, analytic = loss_fn(x.copy(), y)
     numeric = eval_numerical_gradient(lambda s: float(loss_fn(s, y)[0]), x, h=h)
     check = _compare(getattr(loss_fn, "__name__", "loss"), "dx", analytic, numeric, x,
-                     batch=x.shape[0], weight_like=False)
+                     batch=x.shape[0], weight_like=False, h=h, loss=float(loss))
     if not check.passed and np.shape(analytic) == x.shape:
         softmax = _softmax_hint(np.asarray(analytic, dtype=np.float64), numeric, x, y)
         if softmax:
@@ -165,15 +166,18 @@ def check_loss(
 
 
 def _compare(name: str, parameter: str, analytic: object, numeric: np.ndarray,
-             value: np.ndarray, *, batch: int, weight_like: bool) -> LayerCheck:
+             value: np.ndarray, *, batch: int, weight_like: bool, h: float,
+             loss: float | None = None) -> LayerCheck:
+    """Judge one gradient, relative errors floored as :func:`~nettrainer.gradcheck.error_floor`."""
     analytic = np.asarray(analytic, dtype=np.float64)
     if analytic.shape != numeric.shape:
         return LayerCheck(name, parameter, float("inf"), LAYER_THRESHOLD, False,
                           hint=_shape_hint(analytic.shape, numeric.shape))
-    error = rel_error(analytic, numeric)
+    floor = error_floor(analytic, numeric, LAYER_THRESHOLD, loss=loss, h=h)
+    error = rel_error(analytic, numeric, floor=floor)
     if error <= LAYER_THRESHOLD:
         return LayerCheck(name, parameter, error, LAYER_THRESHOLD, True)
-    errors = np.abs(analytic - numeric) / np.maximum(1e-8, np.abs(analytic) + np.abs(numeric))
+    errors = np.abs(analytic - numeric) / np.maximum(floor, np.abs(analytic) + np.abs(numeric))
     worst = np.unravel_index(int(np.argmax(errors)), errors.shape)
     hint = diagnose(analytic, numeric, value, batch, weight_like)
     return LayerCheck(name, parameter, error, LAYER_THRESHOLD, False, tuple(int(i) for i in worst),
@@ -248,6 +252,8 @@ def _ratio_hint(ratio: float, batch: int, weight_like: bool) -> str | None:
         return f"off by a factor of {ratio:.4g}: a constant factor 2 is missing or extra"
     if near(-1):
         return "the sign is flipped: the analytic gradient is minus the numeric one"
+    if near(1):
+        return None  # they agree to SAME wherever both are nonzero: no factor is wrong
     return f"off by a constant factor {ratio:.4g}: the pattern is right, a scale factor is wrong"
 
 

@@ -322,3 +322,41 @@ def test_cli_bad_spec_is_one_line_exit_2(my_layers, args, message):
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert result.output.startswith("error: ") and result.output.count("\n") == 1
+
+
+def _scaled(backward, factor):
+    def scaled_backward(dout, cache):
+        return tuple(grad * factor for grad in backward(dout, cache))
+
+    return scaled_backward
+
+
+def test_correct_layers_pass_at_the_sizes_learners_check(seed=0):
+    # Without the error floor, the tiny entries of these correct gradients (1e-4 of the
+    # largest) failed on round-off alone: rel errors up to 2.5e-6 against 1e-7.
+    rng = np.random.default_rng(seed)
+    affine = [rng.standard_normal((50, 200)), rng.standard_normal((200, 50)),
+              rng.standard_normal(50)]
+    assert all(c.passed for c in check_layer(layers.affine_forward, layers.affine_backward,
+                                             affine, seed=seed))
+    scores, labels = rng.standard_normal((500, 10)), rng.integers(0, 10, size=500)
+    (check,) = check_loss(layers.softmax_loss, scores, labels)
+    assert check.passed, check
+
+
+def test_the_error_floor_still_fails_a_gradient_off_by_a_thousandth():
+    rng = np.random.default_rng(0)
+    affine = [rng.standard_normal((50, 200)), rng.standard_normal((200, 50)),
+              rng.standard_normal(50)]
+    checks = check_layer(layers.affine_forward, _scaled(layers.affine_backward, 1.001), affine)
+    assert [c.passed for c in checks] == [False, False, False]
+    assert "constant factor 1.001" in checks[0].hint
+    scores, labels = rng.standard_normal((500, 10)), rng.integers(0, 10, size=500)
+
+    def softmax_loss_off(x, y):
+        loss, dx = layers.softmax_loss(x, y)
+        return loss, dx * 1.001
+
+    (check,) = check_loss(softmax_loss_off, scores, labels)
+    assert not check.passed
+    assert check.rel_error > 100 * check.threshold
