@@ -57,13 +57,22 @@ class RunFolderWriter:
         """Training wall time so far, resumed sessions included."""
         return self.seconds_before + time.perf_counter() - self.started
 
+    def on_train_start(self, solver: Solver) -> None:
+        """Write the run's files as they are before the first step (epoch 0).
+
+        From then on the folder can be resumed, evaluated and plotted, even
+        after a kill that leaves no time to save (SIGKILL, the machine going down).
+        """
+        self.write(solver)
+
     def on_epoch_end(self, solver: Solver) -> None:
         """Append the epoch's metrics row (and row 0 first); rewrite the run's files now and then.
 
-        The files are rewritten after the first epoch and then at most every
-        :data:`WRITE_EVERY_S` seconds: every epoch of a real data set, while
-        thousands of millisecond epochs do not spend their time rewriting
-        ever longer files. :func:`train_run` writes them once more at the end.
+        The files, written before training, are rewritten after the first
+        epoch and then at most every :data:`WRITE_EVERY_S` seconds: every epoch
+        of a real data set, while thousands of millisecond epochs do not spend
+        their time rewriting ever longer files. :func:`train_run` writes them
+        once more at the end.
         """
         if not self.rows:
             self.rows.append(metrics_row(solver, 0, 0.0))

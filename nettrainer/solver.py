@@ -75,8 +75,9 @@ class Solver(ResumableState):
     early_stopping_patience : int or None
         Stop after this many epochs without a new best validation accuracy.
     callbacks : sequence
-        Objects with optional methods ``on_iteration(solver)`` (after every
-        update) and ``on_epoch_end(solver)`` (after the epoch's evaluation).
+        Objects with optional methods ``on_train_start(solver)`` (after the
+        evaluation before the first epoch, not when resumed), ``on_iteration(solver)``
+        (after every update) and ``on_epoch_end(solver)`` (after the epoch's evaluation).
 
     Attributes
     ----------
@@ -238,6 +239,8 @@ class Solver(ResumableState):
         with np.errstate(over="ignore", invalid="ignore"):
             if not self.train_acc_history:
                 self._record_accuracies()
+                for callback in self.callbacks:
+                    getattr(callback, "on_train_start", _ignore)(self)
             while not self.finished:
                 for rows in self._remaining_batches():
                     self._step(*self._gather(rows))

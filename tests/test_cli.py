@@ -26,6 +26,7 @@ from nettrainer.cli import cli
 from nettrainer.errors import CheckpointError
 from nettrainer.progress import Progress
 from nettrainer.run_lock import training_lock
+from nettrainer.run_log import RunFolderWriter
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 STAMP_RE = re.compile(r"\d{8}-\d{6}(-\d+)?")
@@ -338,6 +339,34 @@ def test_a_resumed_run_reports_the_whole_runs_rate_over_its_whole_time(resumed_p
 def test_resume_metrics_csv_text_matches_an_uninterrupted_run(resumed_pair):
     full_dir, resumed_dir = resumed_pair
     assert metrics_without_seconds(resumed_dir) == metrics_without_seconds(full_dir)
+
+
+class HardKill(BaseException):
+    """Ends a run as SIGKILL would: no clean-up, no handler, nothing written after it."""
+
+
+def test_a_run_killed_in_its_first_epoch_resumes_to_an_uninterrupted_runs_end(
+    resumed_pair, tmp_path, monkeypatch
+):
+    full_dir, _ = resumed_pair
+
+    def kill(_writer, _solver):
+        raise HardKill
+
+    with monkeypatch.context() as patch, pytest.raises(HardKill):
+        patch.setattr(RunFolderWriter, "on_epoch_end", kill)
+        train(tmp_path, tiny_config(tmp_path / "runs", epochs=6))
+    run_dir = only_run(tmp_path / "runs")
+    assert [row["epoch"] for row in runs.read_metrics(run_dir / "metrics.csv")] == [0]
+    assert not (run_dir / "summary.json").exists()
+    assert invoke("evaluate", run_dir, "--split", "train").exit_code == 0
+    assert invoke("plot", run_dir).exit_code == 0
+    resumed = invoke("train", "--resume", run_dir, "--quiet")
+    assert resumed.exit_code == 0, resumed.output
+    assert _rows_without_seconds(run_dir) == _rows_without_seconds(full_dir)
+    for name in ("best.npz", "last.npz"):
+        expected, actual = runs.read_npz(full_dir / name), runs.read_npz(run_dir / name)
+        assert all(np.array_equal(actual[key], expected[key]) for key in expected), name
 
 
 def test_resume_without_the_test_file_trains_on_and_warns_before_and_after(tmp_path):

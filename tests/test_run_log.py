@@ -33,11 +33,12 @@ def test_metrics_row_of_epoch_0_has_no_loss():
     assert metrics_row(solver_with_losses([1.0]), epoch=0, seconds=0.0)["train_loss"] == ""
 
 
-@pytest.mark.parametrize(("every_s", "writes"), [(0.0, 21), (1e9, 2)])
+@pytest.mark.parametrize(("every_s", "writes"), [(0.0, 22), (1e9, 3)])
 def test_run_files_are_rewritten_at_most_every_write_every_s(
     tmp_path, monkeypatch, every_s, writes
 ):
-    """0 s: after each of the 20 epochs, then at the end; 1e9 s: after epoch 1 and at the end."""
+    """Before training, then 0 s: after each of the 20 epochs, and at the end; 1e9 s: after
+    epoch 1 and at the end."""
     monkeypatch.setattr(run_log, "WRITE_EVERY_S", every_s)
     saved_states = []
     save_state = runs.save_state

@@ -142,6 +142,30 @@ def test_callbacks_are_called_after_every_update_and_every_epoch():
     assert not np.array_equal(recorder.iterations[0][2]["W1"], make_model().params["W1"])
 
 
+def test_on_train_start_runs_once_after_the_epoch_0_evaluation_and_not_on_resume():
+    class Events:
+        def __init__(self):
+            self.seen = []
+
+        def on_train_start(self, solver):
+            self.seen.append(("start", solver.iteration, len(solver.train_acc_history)))
+
+        def on_epoch_end(self, solver):
+            self.seen.append(("epoch", solver.epoch))
+
+    events = Events()
+    solver = Solver(make_model(), make_data(n_train=60), batch_size=20, num_epochs=1, seed=0,
+                    callbacks=[events])
+    solver.train()
+    assert events.seen == [("start", 0, 1), ("epoch", 1)]
+    resumed_events = Events()
+    resumed = Solver(make_model(), make_data(n_train=60), batch_size=20, num_epochs=2, seed=0,
+                     callbacks=[resumed_events])
+    resumed.load_state_dict(solver.state_dict())
+    resumed.train()
+    assert resumed_events.seen == [("epoch", 2)]
+
+
 # optimiser state and learning-rate decay -------------------------------------------------
 
 
