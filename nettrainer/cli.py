@@ -43,9 +43,10 @@ class Commands(click.Group):
             ctx.exit(0)
 
     def invoke(self, ctx: click.Context) -> object:
-        """Run the command, mapping user errors (and OS errors, e.g. a full disk), Ctrl-C, SIGTERM.
+        """Run the command, mapping user errors (and OS errors, memory), Ctrl-C, SIGTERM.
 
-        Both kinds of error become one line on stderr and exit 2 (3 for
+        User errors, OS errors (e.g. a full disk) and running out of memory
+        become one line on stderr and exit 2 (3 for
         divergence), as does a usage mistake such as an unknown option or
         command; Ctrl-C outside training prints ``interrupted`` and exits 130,
         SIGTERM ``terminated`` and 143, after the same clean-up. Output that
@@ -69,6 +70,11 @@ class Commands(click.Group):
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             click.echo(f"error: {where}{error.strerror or error}", err=True)
+            ctx.exit(2)
+        except MemoryError as error:
+            click.echo(f"error: out of memory ({error or 'an allocation failed'}); use a "
+                       "smaller model.hidden_size, train.batch_size or data set (data.max_train)"
+                       ", or model.dtype: float32", err=True)
             ctx.exit(2)
         except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM's Terminated
             stop = stop_of(interrupt)
@@ -127,14 +133,14 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
         echo(config.dump(cfg), nl=False)
         return
     if resume_dir is None:
-        dataset, missing_test = experiment.load_dataset(cfg), None
+        dataset = experiment.load_dataset(cfg)
         run_dir = experiment.start_run(cfg, dataset)
-    else:
-        run_dir = resume_dir
-    with training_lock(run_dir):
-        if resume_dir is not None:
-            dataset, missing_test = resume_data(resume_dir, cfg)
-        _train_in(run_dir, cfg, dataset, missing_test, quiet=quiet, resume=resume_dir is not None)
+        with runs.discarded_unless_started(run_dir), training_lock(run_dir):
+            _train_in(run_dir, cfg, dataset, None, quiet=quiet, resume=False)
+        return
+    with training_lock(resume_dir):
+        dataset, missing_test = resume_data(resume_dir, cfg)
+        _train_in(resume_dir, cfg, dataset, missing_test, quiet=quiet, resume=True)
 
 
 def _train_in(

@@ -165,9 +165,10 @@ def build_solver(
 def start_run(cfg: config.Config, dataset: Dataset) -> Path:
     """Create a new run folder holding the resolved config and the fitted preprocessing."""
     run_dir = runs.new_run_dir(Path(cfg.output.dir), cfg.run_name)
-    runs.write_text(run_dir / "config.yaml", config.dump(cfg, versions=versions()))
-    runs.write_npz(run_dir / "preprocess.npz", dataset.preprocess_state)
-    runs.write_json(run_dir / "dataset.json", dataset_info(dataset))
+    with runs.discarded_unless_started(run_dir):
+        runs.write_text(run_dir / "config.yaml", config.dump(cfg, versions=versions()))
+        runs.write_npz(run_dir / "preprocess.npz", dataset.preprocess_state)
+        runs.write_json(run_dir / "dataset.json", dataset_info(dataset))
     return run_dir
 
 

@@ -20,8 +20,10 @@ import io
 import json
 import os
 import secrets
+import shutil
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -157,6 +159,23 @@ def new_run_dir(output_dir: Path, name: str, now: datetime | None = None) -> Pat
         except FileExistsError:
             continue
     raise CheckpointError(f"{parent}: too many runs started in the same second")
+
+
+@contextmanager
+def discarded_unless_started(run_dir: Path) -> Iterator[Path]:
+    """Remove the new run folder ``run_dir`` if the block fails before training starts.
+
+    Training starts when ``history.json`` is first written (before the first
+    step); until then the folder holds nothing a run folder needs (no metrics,
+    no checkpoint), so an error, Ctrl-C or out-of-memory while the data is
+    described or the model is built leaves no half-written folder behind.
+    """
+    try:
+        yield run_dir
+    except BaseException:
+        if not (run_dir / "history.json").exists():
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

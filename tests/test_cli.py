@@ -584,6 +584,31 @@ def test_an_os_error_while_writing_is_one_line_naming_the_file(tmp_path, monkeyp
     result = train(tmp_path, tiny_config(tmp_path / "runs"))
     line = assert_one_line_error(result, "config.yaml: No space left on device")
     assert "Errno" not in line
+    assert run_dirs(tmp_path / "runs") == []  # the new run's folder is gone with its files
+
+
+def test_out_of_memory_is_one_line_naming_the_keys_and_leaves_no_run_folder(
+    tmp_path, monkeypatch
+):
+    def too_big(cfg, dataset):
+        raise MemoryError("Unable to allocate 201. GiB for an array with shape (2, 100000000)")
+
+    monkeypatch.setattr(experiment, "build_model", too_big)
+    result = train(tmp_path, tiny_config(tmp_path / "runs"))
+    assert_one_line_error(result, "out of memory (Unable to allocate 201. GiB", "model.hidden_size",
+                          "train.batch_size")
+    assert run_dirs(tmp_path / "runs") == []
+
+
+def test_ctrl_c_before_the_first_step_leaves_no_run_folder(tmp_path, monkeypatch):
+    def interrupted(cfg, dataset):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(experiment, "build_model", interrupted)
+    result = train(tmp_path, tiny_config(tmp_path / "runs"))
+    assert result.exit_code == 130
+    assert result.stderr == "interrupted\n"
+    assert run_dirs(tmp_path / "runs") == []
 
 
 def test_out_that_is_a_file_is_one_line(tmp_path):
