@@ -79,6 +79,23 @@ def test_a_given_path_without_the_files_is_an_error(tmp_path):
         load(Spec(name="fashion-mnist", path=str(tmp_path / "empty")), seed=0, dtype=np.float32)
 
 
+@pytest.mark.parametrize(
+    ("name", "file", "fix"),
+    [("cifar10", "cifar-10-python.tar.gz", "unpack the archive (tar xf "),
+     ("mnist", "train-images-idx3-ubyte.gz", "set data.path to the folder holding it")],
+)
+def test_a_file_given_as_a_folder_data_sets_path_says_what_to_do_with_it(
+    tmp_path, name, file, fix
+):
+    path = tmp_path / file
+    path.write_bytes(b"\x1f\x8b")
+    with pytest.raises(DataError) as error:
+        load(Spec(name=name, path=str(path)), seed=0, dtype=np.float32)
+    assert str(error.value).startswith(f"{path}: data.path for {name} is a folder, not a file; ")
+    assert fix in str(error.value)
+    assert "not found" not in str(error.value)
+
+
 def test_missing_test_files_are_named(tmp_path, rng):
     write_idx_dataset(tmp_path, rng)
     (tmp_path / "t10k-labels-idx1-ubyte.gz").unlink()

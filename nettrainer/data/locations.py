@@ -53,6 +53,8 @@ def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) ->
         If the data set is in none of the places looked at.
     """
     candidates = (Path(path),) if path is not None else SEARCH_PATHS[name]
+    if path is not None and Path(path).is_file():
+        raise DataError(f"{path}: data.path for {name} is a folder, not a file; {_unpack(path)}")
     for candidate in candidates:
         folder = found(candidate) if candidate.is_dir() else None
         if folder is not None:
@@ -61,6 +63,14 @@ def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) ->
     raise DataError(
         f"{name} not found in {looked}; {GET_IT[name]}, or set data.path to its folder"
     )
+
+
+def _unpack(path: str) -> str:
+    """Say what to do with a downloaded file given where its folder belongs."""
+    if path.lower().endswith((".tar.gz", ".tgz", ".tar")):
+        return (f"unpack the archive (tar xf {path}) and set data.path to the folder it makes "
+                "(e.g. cifar-10-batches-py)")
+    return "set data.path to the folder holding it and the data set's other files"
 
 
 def optional_test_path(spec: "DataConfig") -> Path | None:
