@@ -101,10 +101,21 @@ def test_two_test_splits_are_refused(tmp_path):
     ("spiral", "is generated, without a"), ("mnist", "has its own"),
 ])
 def test_test_path_is_refused_where_it_would_be_ignored(tmp_path, name, has):
-    spec = Spec(name=name, path=str(tmp_path), test_path=str(tmp_path / "t.npz"))
+    path = None if name == "spiral" else str(tmp_path)
+    spec = Spec(name=name, path=path, test_path=str(tmp_path / "t.npz"))
     assert load_error(spec) == (
         f"data.test_path ({tmp_path / 't.npz'}) is read only for npz and csv data, and {name} "
         f"{has} test split; remove data.test_path"
+    )
+
+
+@pytest.mark.parametrize("name", ["spiral", "blobs"])
+def test_a_path_is_refused_for_generated_data_which_would_ignore_it(tmp_path, name):
+    """A csv config that forgot data.name: csv must not train on the spiral instead."""
+    spec = Spec(name=name, path=str(tmp_path / "mine.csv"))
+    assert load_error(spec) == (
+        f"data.path ({tmp_path / 'mine.csv'}) is not read: {name} data is generated; set "
+        "data.name to the file's format (csv or npz) to train on it, or remove data.path"
     )
 
 

@@ -133,6 +133,11 @@ def read_raw(
         raise RegistryError(
             f"unknown data set {spec.name!r} in data.name; choose one of {', '.join(DATASET_NAMES)}"
         )
+    if spec.path is not None and READERS[spec.name] is _generated:
+        raise DataError(
+            f"data.path ({spec.path}) is not read: {spec.name} data is generated; set data.name "
+            "to the file's format (csv or npz) to train on it, or remove data.path"
+        )
     if spec.test_path is not None and spec.name not in TEST_PATH_FORMATS:
         has = "has its own" if spec.name in SEARCH_PATHS else "is generated, without a"
         raise DataError(
