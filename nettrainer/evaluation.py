@@ -177,8 +177,9 @@ def _has_rows(dataset: Any, name: str, run_dir: Path) -> bool:
 
 
 def plot_report(report: dict[str, Any], out: Path) -> Path:
-    """Draw an evaluation's confusion matrix to ``out``."""
-    return plots.plot_confusion(report["confusion"], report["class_names"], out)
+    """Draw an evaluation's confusion matrix to ``out``, titled with its split and params."""
+    title = f"Confusion matrix, {report['split']} split ({report['checkpoint']} params)"
+    return plots.plot_confusion(report["confusion"], report["class_names"], out, title)
 
 
 def draw_curves(*run_dirs: Path, out: Path | None = None) -> Path:

@@ -145,7 +145,9 @@ def plot_weights(W1: np.ndarray, image_shape: tuple[int, ...], out: Path) -> Pat
         return _save(fig, out, picture_format)
 
 
-def plot_confusion(matrix: np.ndarray, class_names: Sequence[str], out: Path) -> Path:
+def plot_confusion(
+    matrix: np.ndarray, class_names: Sequence[str], out: Path, title: str = "Confusion matrix"
+) -> Path:
     """Draw a confusion matrix: rows are true classes, columns predicted ones.
 
     Parameters
@@ -155,6 +157,8 @@ def plot_confusion(matrix: np.ndarray, class_names: Sequence[str], out: Path) ->
     class_names : sequence of str
         The C names, on both axes.
     out : Path
+    title : str
+        What the matrix is of; the example count and accuracy follow it.
 
     Returns
     -------
@@ -173,7 +177,7 @@ def plot_confusion(matrix: np.ndarray, class_names: Sequence[str], out: Path) ->
         ax.set_yticks(range(C), class_names)
         total = matrix.sum()
         accuracy = f"{np.trace(matrix) / total:.1%}" if total else "n/a"
-        ax.set(title=f"Confusion matrix: {_count(total)} examples, accuracy {accuracy}",
+        ax.set(title=f"{title}: {_count(total)} examples, accuracy {accuracy}",
                xlabel="predicted class", ylabel="true class")
         for (row, col), count in np.ndenumerate(matrix if C <= MAX_ANNOTATED_CLASSES else []):
             ax.text(col, row, _count(count), ha="center", va="center", fontsize=8,

@@ -1046,6 +1046,16 @@ def test_evaluate_plot_writes_confusion_png(npz_run):
     assert (npz_run / "confusion.png").read_bytes()[:8] == PNG_MAGIC
 
 
+def test_the_confusion_pictures_title_names_the_split_and_params(npz_run, tmp_path, monkeypatch):
+    titles = []
+    monkeypatch.setattr(evaluation.plots, "plot_confusion",
+                        lambda matrix, names, out, title: titles.append(title) or out)
+    result = invoke("evaluate", npz_run, "--split", "val", "--checkpoint", "last",
+                    "--plot", tmp_path / "c.png")
+    assert result.exit_code == 0, result.output
+    assert titles == ["Confusion matrix, val split (last params)"]
+
+
 def test_evaluate_plot_into_a_folder_writes_confusion_png_there(npz_run, tmp_path):
     result = invoke("evaluate", npz_run, "--plot", tmp_path)
     assert result.exit_code == 0, result.output
