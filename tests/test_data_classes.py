@@ -93,6 +93,15 @@ def test_named_classes_may_have_no_example(tmp_path):
     assert np.bincount(data.y_train, minlength=4).tolist() == [10, 10, 0, 10]
 
 
+def test_two_classes_of_one_name_are_refused(tmp_path):
+    names = np.array(["cat", "dog", "cat"])
+    path = save(tmp_path / "d.npz", three_classes(30), class_names=names)
+    assert load_error(Spec(name="npz", path=path)) == (
+        f"{path}: class_names names classes 0 and 2 both 'cat'; give every class its own "
+        "name (or merge their labels)"
+    )
+
+
 def test_test_labels_of_a_class_training_never_has_are_refused(tmp_path):
     X_test = np.zeros((5, 4))
     path = save(tmp_path / "d.npz", three_classes(30), X_test=X_test, y_test=np.full(5, 7))

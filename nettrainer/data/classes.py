@@ -51,9 +51,9 @@ def resolve_classes(
     Raises
     ------
     DataError
-        If a label is outside the named classes, a val or test label is not a
-        class of the training split, a numbered class has no example, or the
-        training split has fewer than two classes.
+        If two classes share a name, a label is outside the named classes, a
+        val or test label is not a class of the training split, a numbered
+        class has no example, or the training split has fewer than two classes.
     """
     y_train, where, at = labels["train"]
     if class_names is not None:
@@ -62,6 +62,7 @@ def resolve_classes(
                 f"{where}: {len(class_names)} class name(s); "
                 "a classifier needs at least two classes"
             )
+        _check_distinct(class_names, where)
         for name, (y, file, position) in labels.items():
             _check_range(y, name, file, position, len(class_names))
     trained = np.unique(y_train)  # (K,) sorted
@@ -73,6 +74,18 @@ def resolve_classes(
         class_names = tuple(str(c) for c in range(int(trained[-1]) + 1 if trained.size else 0))
     check_two_classes(trained, f"{where}: the {y_train.size} training labels", "")
     return class_names
+
+
+def _check_distinct(class_names: tuple[str, ...], where: str) -> None:
+    """Refuse a name given to two classes, which evaluate's report could not tell apart."""
+    first_class: dict[str, int] = {}
+    for index, name in enumerate(class_names):
+        if name in first_class:
+            raise DataError(
+                f"{where}: class_names names classes {first_class[name]} and {index} both "
+                f"{name!r}; give every class its own name (or merge their labels)"
+            )
+        first_class[name] = index
 
 
 def check_two_classes(classes: np.ndarray, which: str, fix: str) -> None:
