@@ -777,7 +777,26 @@ def test_divergence_in_the_first_epoch_keeps_logs_and_exits_3(tmp_path):
     assert summary(run_dir)["epochs_completed"] == 0
     assert json.loads((run_dir / "history.json").read_text())["loss_history"]
     assert (run_dir / "metrics.csv").read_text().splitlines()[1].startswith("0,0,")
-    assert not (run_dir / "last.npz").exists()  # no complete epoch, so no checkpoint
+    state = runs.load_state(run_dir / "last.npz")  # written before the first step: epoch 0
+    assert (state["epoch"], state["iteration"]) == (0, 0)
+    initial = runs.read_npz(run_dir / "best.npz")
+    for name, value in state["params"].items():
+        np.testing.assert_array_equal(initial[name], value)
+    val_acc = summary(run_dir)["best_val_acc"]
+    for checkpoint in ("best", "last"):
+        evaluated = invoke("evaluate", run_dir, "--split", "val", "--checkpoint", checkpoint)
+        assert evaluated.exit_code == 0, evaluated.output
+        assert f"{100 * val_acc:.2f}%" in evaluated.output.splitlines()[0]
+
+
+def test_evaluate_of_an_older_run_that_diverged_without_a_checkpoint_says_so(tmp_path):
+    """Before epoch 0 was saved, a run that diverged in its first epoch had no checkpoint."""
+    cfg = tiny_config(tmp_path / "runs")
+    cfg["train"]["batch_size"] = 5
+    train(tmp_path, cfg, "--set", "train.learning_rate=1e300")
+    run_dir = only_run(tmp_path / "runs")
+    (run_dir / "last.npz").unlink()
+    (run_dir / "best.npz").unlink()
     for checkpoint in ("best", "last"):
         evaluated = invoke("evaluate", run_dir, "--split", "val", "--checkpoint", checkpoint)
         assert_one_line_error(evaluated, "diverged before completing an epoch",
