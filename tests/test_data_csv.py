@@ -463,3 +463,11 @@ def test_a_file_separated_by_semicolons_or_tabs_says_to_use_commas(tmp_path, sep
         f"line 2 is one field, {separator.join('aby')!r}, separated by {name}; the values must be "
         "comma-separated: save the file as csv with commas"
     )
+
+
+@pytest.mark.parametrize("name", ["csv", "npz"])
+def test_with_both_files_missing_the_data_file_is_named_first(tmp_path, name):
+    spec = Spec(name=name, path=str(tmp_path / f"d.{name}"), test_path=str(tmp_path / "t.csv"))
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    assert str(error.value).startswith(f"{tmp_path / f'd.{name}'}: no such file (data.path)")

@@ -217,8 +217,8 @@ def _npz(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
 
 
 def _csv(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
-    test_path = optional_test_path(spec)
-    return read_csv(required_path(spec), test_path, spec.label_column, spec.header, dtype)
+    path = required_path(spec)  # a missing data file is named before a missing test file
+    return read_csv(path, optional_test_path(spec), spec.label_column, spec.header, dtype)
 
 
 READERS: dict[str, Callable[[Any, int, np.dtype], RawData]] = {
