@@ -279,6 +279,11 @@ class RunRecord:
 def check_run_dir(path: Path) -> Path:
     """Return ``path`` if it is a run folder, else raise a :class:`CheckpointError` saying why."""
     path = Path(path)
+    if path.is_file():
+        raise CheckpointError(
+            f"{path}: a file, not a run folder; pass the folder 'nettrainer train' made, e.g. "
+            "runs/spiral/20260101-120000"
+        )
     if not path.is_dir():
         raise CheckpointError(f"{path}: no such run folder")
     missing = [marker for marker in RUN_MARKERS if not (path / marker).is_file()]

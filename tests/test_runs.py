@@ -165,8 +165,12 @@ def test_check_run_dir_missing_folder(tmp_path):
 def test_check_run_dir_file_is_not_a_run(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("name: spiral\n")
-    with pytest.raises(CheckpointError, match="no such run folder"):
+    with pytest.raises(CheckpointError) as error:
         runs.check_run_dir(path)
+    assert str(error.value) == (
+        f"{path}: a file, not a run folder; pass the folder 'nettrainer train' made, e.g. "
+        "runs/spiral/20260101-120000"
+    )
 
 
 def test_check_run_dir_names_missing_markers(tmp_path):
