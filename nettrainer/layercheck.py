@@ -25,6 +25,10 @@ from nettrainer.gradcheck import (
 SAME = 1e-4  # relative tolerance for "this ratio is exactly 2 / N" and "this matches a pattern"
 
 
+class ConventionError(TypeError):
+    """Raised when a learner's function breaks CS231n's calling convention (not its maths)."""
+
+
 @dataclass(frozen=True)
 class LayerCheck:
     """The check of one gradient returned by a learner's backward pass or loss.
@@ -100,11 +104,22 @@ def check_layer(
     -------
     checks : list of LayerCheck
         One per input, with a ``hint`` on a recognisable failure.
+
+    Raises
+    ------
+    ConventionError
+        If ``forward`` does not return ``(out, cache)``.
     """
     names = _input_names(forward, inputs)
     given = inputs.values() if isinstance(inputs, dict) else inputs
     values = [np.array(v, dtype=np.float64) for v in given]  # copies: the caller's stay intact
-    out, cache = forward(*values)
+    returned = forward(*values)
+    if not (isinstance(returned, tuple) and len(returned) == 2):
+        kind = type(returned).__name__
+        got = f"a tuple of {len(returned)}" if isinstance(returned, tuple) else f"one {kind}"
+        raise ConventionError(f"{getattr(forward, '__name__', 'forward')} must return "
+                              f"(out, cache), as CS231n's layers do; it returned {got}")
+    out, cache = returned
     dout = np.random.default_rng(seed).standard_normal(np.shape(out))
     grads = backward(dout, cache)
     grads = tuple(grads) if isinstance(grads, tuple | list) else (grads,)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from nettrainer.errors import ConfigError
-from nettrainer.layercheck import LayerCheck, check_layer, check_loss
+from nettrainer.layercheck import ConventionError, LayerCheck, check_layer, check_loss
 
 
 def load_functions(spec: str, count: int, option: str) -> list[Callable]:
@@ -72,6 +72,9 @@ def _import(where: str, option: str) -> object:
         if not path.is_file():
             raise ConfigError(f"{option}: no such file: {where}")
         spec = importlib.util.spec_from_file_location(path.stem, path)
+        if spec is None:  # not a suffix Python imports: a .yaml, a .txt
+            raise ConfigError(f"{option}: {where} is not a Python file; give the .py file "
+                              "that defines the functions (or an importable module)")
         module = importlib.util.module_from_spec(spec)
         sys.path.insert(0, str(path.resolve().parent))  # so it can import its sibling files
         try:
@@ -170,6 +173,8 @@ def _positional(function: Callable) -> list[str]:
 def _guarded(function: Callable, run: Callable[[], list[LayerCheck]]) -> list[LayerCheck]:
     try:
         return run()
+    except ConventionError as error:
+        raise ConfigError(str(error)) from error
     except Exception as error:
         raise ConfigError(f"your code raised while being checked ({function.__module__}): "
                           f"{_one_line(error)}") from error

@@ -324,6 +324,22 @@ def test_cli_bad_spec_is_one_line_exit_2(my_layers, args, message):
     assert result.output.startswith("error: ") and result.output.count("\n") == 1
 
 
+def test_cli_a_file_that_is_not_python_or_a_forward_without_cache_is_one_line(tmp_path):
+    config = tmp_path / "spiral.yaml"
+    config.write_text("name: spiral\n")
+    result = gradcheck("--loss", f"{config}:softmax_loss")
+    assert result.exit_code == 2, result.output
+    assert result.output == (f"error: --loss: {config} is not a Python file; give the .py file "
+                             "that defines the functions (or an importable module)\n")
+    mine = tmp_path / "mine.py"
+    mine.write_text("def double(x):\n    return 2 * x\n\n"
+                    "def double_backward(dout, cache):\n    return 2 * dout\n")
+    result = gradcheck("--layer", f"{mine}:double:double_backward", "--shape", "3")
+    assert result.exit_code == 2, result.output
+    assert result.output == ("error: double must return (out, cache), as CS231n's layers do; "
+                             "it returned one ndarray\n")
+
+
 def _scaled(backward, factor):
     def scaled_backward(dout, cache):
         return tuple(grad * factor for grad in backward(dout, cache))
