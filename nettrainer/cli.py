@@ -26,6 +26,10 @@ from nettrainer.progress import Progress
 from nettrainer.run_lock import training_lock
 from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
 
+# Where each command's option to write elsewhere is, for a file it may not write.
+ELSEWHERE = {"train": "--out DIR", "plot": "--out FILE", "evaluate": "--plot FILE",
+             "data": "data fetch --dir DIR"}
+
 
 class Commands(click.Group):
     """A click group that reports user errors on one line instead of a traceback."""
@@ -69,7 +73,11 @@ class Commands(click.Group):
             ctx.exit(error.exit_code)
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
-            click.echo(f"error: {where}{error.strerror or error}", err=True)
+            elsewhere = ELSEWHERE.get(ctx.invoked_subcommand or "")
+            fix = ""
+            if isinstance(error, PermissionError) and elsewhere:
+                fix = f"; fix its permissions, or write elsewhere ({elsewhere})"
+            click.echo(f"error: {where}{error.strerror or error}{fix}", err=True)
             ctx.exit(2)
         except MemoryError as error:
             click.echo(f"error: out of memory ({error or 'an allocation failed'}); use a "

@@ -587,6 +587,21 @@ def test_an_os_error_while_writing_is_one_line_naming_the_file(tmp_path, monkeyp
     assert run_dirs(tmp_path / "runs") == []  # the new run's folder is gone with its files
 
 
+@pytest.mark.parametrize(("command", "elsewhere"),
+                         [("plot", "--out FILE"), ("evaluate", "--plot FILE")])
+def test_a_file_that_may_not_be_written_names_the_option_to_write_elsewhere(
+    npz_run, monkeypatch, command, elsewhere
+):
+    def read_only(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted", str(npz_run / "picture.png"))
+
+    monkeypatch.setattr(evaluation.plots, "atomic_write", read_only)
+    args = ["--plot"] if command == "evaluate" else []
+    lines = assert_one_line_error(invoke(command, npz_run, *args))
+    assert lines == (f"error: {npz_run / 'picture.png'}: Operation not permitted; fix its "
+                     f"permissions, or write elsewhere ({elsewhere})")
+
+
 def test_out_of_memory_is_one_line_naming_the_keys_and_leaves_no_run_folder(
     tmp_path, monkeypatch
 ):
