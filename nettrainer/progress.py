@@ -32,6 +32,7 @@ class Progress:
         self.total_epochs = total_epochs
         self.quiet, self.live = quiet, live
         self.stop_signal: int | None = None  # set by stop_signals.interrupt_handler
+        self.training = True  # until close(): a stop signal then lets the run folder finish
         self.last_draw = 0.0
         self.window_start = time.perf_counter()
         self.window_samples = 0
@@ -72,7 +73,8 @@ class Progress:
         echo(text + end, nl=False)
 
     def close(self) -> None:
-        """End the live line so that what follows starts on a fresh line."""
+        """End training's display: what follows (the summary) starts on a fresh line."""
+        self.training = False
         if self.live and not self.quiet:
             echo("")
 

@@ -43,6 +43,8 @@ class Stop:
     exit_code : int
     stopping : str
         Printed when it asks a training run to stop after the current step.
+    finishing : str
+        Printed when it arrives after the last step, while the run folder is finished.
     abort : callable
         Its handler once a stop is under way: the next signal raises at once.
     """
@@ -50,15 +52,19 @@ class Stop:
     word: str
     exit_code: int
     stopping: str
+    finishing: str
     abort: Callable[[int, Any], None]
 
 
 STOPS = {
     signal.SIGINT: Stop("interrupted", EXIT_INTERRUPTED,
                         "stopping after the current step (Ctrl-C again to abort)",
+                        "training is over: finishing the run folder (Ctrl-C again to abort)",
                         signal.default_int_handler),
     signal.SIGTERM: Stop("terminated", EXIT_TERMINATED,
                          "terminated: stopping after the current step (SIGTERM again to abort)",
+                         "terminated: training is over, finishing the run folder "
+                         "(SIGTERM again to abort)",
                          raise_terminated),
 }
 
@@ -102,7 +108,8 @@ def interrupt_handler(progress: Progress) -> Iterator[None]:
         progress.stop_signal = signum
         for each, stop in STOPS.items():
             signal.signal(each, stop.abort)
-        click.echo(f"\n{STOPS[signum].stopping}", err=True)
+        stop = STOPS[signum]
+        click.echo(f"\n{stop.stopping if progress.training else stop.finishing}", err=True)
 
     previous = {signum: signal.signal(signum, handle) for signum in STOPS}
     try:

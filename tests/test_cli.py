@@ -721,6 +721,8 @@ def test_sigterm_after_the_last_epoch_lets_the_run_folder_be_finished(tmp_path, 
     assert (run_dir / "curves.png").read_bytes()[:8] == PNG_MAGIC
     assert result.stdout.startswith("completed: 3 epochs")
     assert summary(run_dir)["status"] == "completed"
+    assert result.stderr == ("\nterminated: training is over, finishing the run folder "
+                             "(SIGTERM again to abort)\n")
 
 
 def test_divergence_exits_3_with_one_line_and_keeps_metrics(tmp_path):

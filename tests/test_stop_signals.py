@@ -44,7 +44,7 @@ def test_each_stop_reports_its_own_word_and_128_plus_its_number():
 def test_training_stops_cleanly_on_the_first_signal_and_aborts_on_the_second(
         capsys, first, second, aborts_with):
     before = {signum: signal.getsignal(signum) for signum in STOPS}
-    progress = SimpleNamespace(stop_signal=None)
+    progress = SimpleNamespace(stop_signal=None, training=True)
     with sigterm_raises(), interrupt_handler(progress):
         signal.raise_signal(first)  # no exception: the solver stops after its step
         assert progress.stop_signal == first
