@@ -471,3 +471,20 @@ def test_with_both_files_missing_the_data_file_is_named_first(tmp_path, name):
     with pytest.raises(DataError) as error:
         load(spec, seed=0, dtype=np.float64)
     assert str(error.value).startswith(f"{tmp_path / f'd.{name}'}: no such file (data.path)")
+
+
+def test_an_error_about_the_first_row_of_a_csv_without_header_suggests_one(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("5,6,7\n1.0,2.0,0\n3,4,1\n1.5,2.5,0\n3.5,4.5,1\n")  # a header of numbers
+    with pytest.raises(DataError) as error:
+        load(Spec(name="csv", path=str(path)), seed=0, dtype=np.float64)
+    assert "(y_train at line 1)" in str(error.value)
+    assert str(error.value).endswith(
+        "; or, if line 1 is a header (of numbers, which cannot be told from data), "
+        "set data.header: true"
+    )
+    path.write_text("1.0,2.0,0\n3,4,1\n1.5,2.5,0\n3.5,4.5,9\n")  # the stray label is on line 4
+    with pytest.raises(DataError) as error:
+        load(Spec(name="csv", path=str(path)), seed=0, dtype=np.float64)
+    assert "(y_train at line 4)" in str(error.value)
+    assert "header" not in str(error.value)

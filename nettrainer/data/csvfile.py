@@ -9,6 +9,7 @@ training dtype by :mod:`~nettrainer.data.csvparse`. Errors name the place as a
 1-based line of the file, as a text editor shows it.
 """
 
+import re
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
@@ -199,3 +200,17 @@ def _numeric_labels(
     else:
         X = np.delete(table, column, axis=1)  # (N, D) copy
     return X, labels.astype(np.int64)
+
+
+def first_row_hint(error: DataError, raw: RawData) -> DataError:
+    """Add to ``error`` that the csv's first row may be a header, when the error is about it.
+
+    A header of numbers (``0,1,2,label`` or ``5,6,7``) cannot be told from data,
+    so it is read as a row, and its last number becomes a label: a class with
+    one example, or classes without any.
+    """
+    first_line = raw.row_lines["train"](0)
+    if not re.search(rf"\bat line {first_line}\b", str(error)):
+        return error
+    return DataError(f"{error}; or, if line {first_line} is a header (of numbers, which cannot "
+                     "be told from data), set data.header: true")

@@ -14,7 +14,7 @@ import numpy as np
 
 from nettrainer.data.cifar import find_cifar_dir, read_cifar_dir
 from nettrainer.data.classes import check_two_classes
-from nettrainer.data.csvfile import read_csv
+from nettrainer.data.csvfile import first_row_hint, read_csv
 from nettrainer.data.dataset import Dataset
 from nettrainer.data.idx import (
     FASHION_MNIST_CLASSES,
@@ -147,7 +147,12 @@ def read_raw(
     if not with_test:
         spec = replace(spec, test_path=None)
     raw = READERS[spec.name](spec, seed, dtype)
-    return check(raw if with_test else replace(raw, X_test=None, y_test=None))
+    try:
+        return check(raw if with_test else replace(raw, X_test=None, y_test=None))
+    except DataError as error:
+        if spec.name == "csv" and spec.header is None and raw.columns.header is None:
+            raise first_row_hint(error, raw) from None
+        raise
 
 
 def _float_dtype(dtype: Any) -> np.dtype:
