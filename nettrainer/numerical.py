@@ -49,7 +49,6 @@ def eval_numerical_gradient(
     return grad
 
 
-@one_blas_thread()
 def eval_numerical_gradient_array(
     f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, df: np.ndarray, h: float = 1e-5
 ) -> np.ndarray:
@@ -70,15 +69,48 @@ def eval_numerical_gradient_array(
     -------
     grad : ndarray of the shape of ``x``
     """
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
+    values = eval_numerical_gradient_array_at(f, x, df, np.arange(x.size), h=h)
+    return values.reshape(x.shape).astype(x.dtype, copy=False)
+
+
+@one_blas_thread()
+def eval_numerical_gradient_array_at(
+    f: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    df: np.ndarray,
+    entries: np.ndarray,
+    h: float = 1e-5,
+) -> np.ndarray:
+    """Centred-difference gradient of ``sum(f(x) * df)`` at some entries of ``x`` only.
+
+    Parameters
+    ----------
+    f : callable
+        Takes ``x`` and returns an array of the shape of ``df``.
+    x : ndarray of any shape, float64
+        Perturbed in place, one entry at a time, and restored exactly.
+    df : ndarray
+        Upstream gradient.
+    entries : ndarray of shape (K,)
+        Flat indices of the entries to differentiate.
+    h : float
+        Step size.
+
+    Returns
+    -------
+    grad : ndarray of shape (K,)
+        The partial derivatives at ``entries``, in that order.
+    """
+    grad = np.empty(len(entries))
+    for k, flat_index in enumerate(entries):
+        index = np.unravel_index(flat_index, x.shape)  # works for any memory layout of x
         original = x[index]
         x[index] = original + h
         positive = f(x).copy()
         x[index] = original - h
         negative = f(x).copy()
         x[index] = original
-        grad[index] = np.sum((positive - negative) * df) / (2 * h)
+        grad[k] = np.sum((positive - negative) * df) / (2 * h)
     return grad
 
 

@@ -376,3 +376,26 @@ def test_the_error_floor_still_fails_a_gradient_off_by_a_thousandth():
     (check,) = check_loss(softmax_loss_off, scores, labels)
     assert not check.passed
     assert check.rel_error > 100 * check.threshold
+
+
+def test_large_inputs_are_checked_on_a_sample_and_the_worst_entry_is_named_in_place(monkeypatch):
+    import nettrainer.layercheck as layercheck
+
+    counted = []
+    original = layercheck.eval_numerical_gradient_array_at
+
+    def counting(f, x, df, entries, h=1e-5):
+        counted.append(len(entries))
+        return original(f, x, df, entries, h)
+
+    monkeypatch.setattr(layercheck, "eval_numerical_gradient_array_at", counting)
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((50, 40)), rng.standard_normal((40, 30)), rng.standard_normal(30)
+    checks = check_layer(layers.affine_forward, _scaled(layers.affine_backward, 1.001), [x, w, b])
+    assert counted == [layercheck.MAX_LAYER_ENTRIES, layercheck.MAX_LAYER_ENTRIES, 30]
+    dx_check = checks[0]
+    assert not dx_check.passed
+    _, cache = layers.affine_forward(x, w, b)
+    dout = np.random.default_rng(0).standard_normal((50, 30))
+    true_dx = layers.affine_backward(dout, cache)[0]
+    assert dx_check.analytic == pytest.approx(1.001 * true_dx[dx_check.worst_index], rel=1e-12)
