@@ -9,6 +9,7 @@ numpy's BLAS runs on one thread meanwhile (:func:`~nettrainer.blas.one_blas_thre
 """
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -73,7 +74,6 @@ def eval_numerical_gradient_array(
     return values.reshape(x.shape).astype(x.dtype, copy=False)
 
 
-@one_blas_thread()
 def eval_numerical_gradient_array_at(
     f: Callable[[np.ndarray], np.ndarray],
     x: np.ndarray,
@@ -83,38 +83,16 @@ def eval_numerical_gradient_array_at(
 ) -> np.ndarray:
     """Centred-difference gradient of ``sum(f(x) * df)`` at some entries of ``x`` only.
 
-    Parameters
-    ----------
-    f : callable
-        Takes ``x`` and returns an array of the shape of ``df``.
-    x : ndarray of any shape, float64
-        Perturbed in place, one entry at a time, and restored exactly.
-    df : ndarray
-        Upstream gradient.
-    entries : ndarray of shape (K,)
-        Flat indices of the entries to differentiate.
-    h : float
-        Step size.
-
-    Returns
-    -------
-    grad : ndarray of shape (K,)
-        The partial derivatives at ``entries``, in that order.
+    As :func:`eval_numerical_gradient_at` (the same ``x``, ``entries``, ``h``
+    and result), for an ``f`` that returns an array of the shape of ``df``, the
+    upstream gradient. The two outputs are subtracted before ``df`` weights
+    them, so the round-off stays that of the entries the step changes.
     """
-    grad = np.empty(len(entries))
-    for k, flat_index in enumerate(entries):
-        index = np.unravel_index(flat_index, x.shape)  # works for any memory layout of x
-        original = x[index]
-        x[index] = original + h
-        positive = f(x).copy()
-        x[index] = original - h
-        negative = f(x).copy()
-        x[index] = original
-        grad[k] = np.sum((positive - negative) * df) / (2 * h)
-    return grad
+    return _centred_differences(
+        lambda v: f(v).copy(), x, entries, h, lambda plus, minus: np.sum((plus - minus) * df)
+    )
 
 
-@one_blas_thread()
 def eval_numerical_gradient_at(
     f: Callable[[np.ndarray], float], x: np.ndarray, entries: np.ndarray, h: float = 1e-5
 ) -> np.ndarray:
@@ -136,14 +114,30 @@ def eval_numerical_gradient_at(
     grad : ndarray of shape (K,)
         The partial derivatives at ``entries``, in that order.
     """
+    return _centred_differences(f, x, entries, h, lambda plus, minus: plus - minus)
+
+
+@one_blas_thread()
+def _centred_differences(
+    f: Callable[[np.ndarray], Any],
+    x: np.ndarray,
+    entries: np.ndarray,
+    h: float,
+    difference: Callable[[Any, Any], float],
+) -> np.ndarray:
+    """``difference(f(x + h e_i), f(x - h e_i)) / (2 h)`` for each flat index i in ``entries``.
+
+    ``x`` is perturbed in place, one entry at a time, and restored exactly; the
+    result has shape (K,) for K ``entries``.
+    """
     grad = np.empty(len(entries))
     for k, flat_index in enumerate(entries):
         index = np.unravel_index(flat_index, x.shape)  # works for any memory layout of x
         original = x[index]
         x[index] = original + h
-        f_plus = f(x)
+        plus = f(x)
         x[index] = original - h
-        f_minus = f(x)
+        minus = f(x)
         x[index] = original
-        grad[k] = (f_plus - f_minus) / (2 * h)
+        grad[k] = difference(plus, minus) / (2 * h)
     return grad
