@@ -165,15 +165,16 @@ def new_run_dir(output_dir: Path, name: str, now: datetime | None = None) -> Pat
 def discarded_unless_started(run_dir: Path) -> Iterator[Path]:
     """Remove the new run folder ``run_dir`` if the block fails before training starts.
 
-    Training starts when ``history.json`` is first written (before the first
-    step); until then the folder holds nothing a run folder needs (no metrics,
-    no checkpoint), so an error, Ctrl-C or out-of-memory while the data is
-    described or the model is built leaves no half-written folder behind.
+    Training starts when ``best.npz``, the last of the run's files, is first
+    written (before the first step); until then the folder is no run that
+    ``--resume`` or ``evaluate`` could read, so an error (a full disk), Ctrl-C
+    or out-of-memory while the data is described, the model is built or the
+    first files are written leaves no half-written folder behind.
     """
     try:
         yield run_dir
     except BaseException:
-        if not (run_dir / "history.json").exists():
+        if not (run_dir / "best.npz").exists():
             shutil.rmtree(run_dir, ignore_errors=True)
         raise
 
@@ -279,7 +280,7 @@ class RunRecord:
 def check_run_dir(path: Path) -> Path:
     """Return ``path`` if it is a run folder, else raise a :class:`CheckpointError` saying why."""
     path = Path(path)
-    if path.is_file():
+    if path.exists() and not path.is_dir():
         raise CheckpointError(
             f"{path}: a file, not a run folder; pass the folder 'nettrainer train' made, e.g. "
             "runs/spiral/20260101-120000"
@@ -287,6 +288,11 @@ def check_run_dir(path: Path) -> Path:
     if not path.is_dir():
         raise CheckpointError(f"{path}: no such run folder")
     missing = [marker for marker in RUN_MARKERS if not (path / marker).is_file()]
+    if missing and (path / "dataset.json").is_file():
+        raise CheckpointError(
+            f"{path}: this run was stopped before its first step (missing "
+            f"{', '.join(missing)}), so nothing was trained; delete the folder and train again"
+        )
     if missing:
         raise CheckpointError(
             f"{path}: not a nettrainer run folder (missing {', '.join(missing)}); "

@@ -602,6 +602,22 @@ def test_a_file_that_may_not_be_written_names_the_option_to_write_elsewhere(
                      f"permissions, or write elsewhere ({elsewhere})")
 
 
+def test_a_full_disk_while_the_first_checkpoint_is_written_leaves_no_run_folder(
+    tmp_path, monkeypatch
+):
+    write_npz = runs.write_npz
+
+    def full_disk_for_best(path, arrays):
+        if path.name == "best.npz":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        write_npz(path, arrays)
+
+    monkeypatch.setattr(runs, "write_npz", full_disk_for_best)
+    result = train(tmp_path, tiny_config(tmp_path / "runs"))
+    assert_one_line_error(result, "best.npz: No space left on device")
+    assert run_dirs(tmp_path / "runs") == []
+
+
 def test_out_of_memory_is_one_line_naming_the_keys_and_leaves_no_run_folder(
     tmp_path, monkeypatch
 ):

@@ -173,6 +173,17 @@ def test_check_run_dir_file_is_not_a_run(tmp_path):
     )
 
 
+def test_check_run_dir_of_a_run_killed_before_its_first_step_says_so(tmp_path):
+    for name in ("config.yaml", "dataset.json", "preprocess.npz"):
+        (tmp_path / name).write_text("")
+    with pytest.raises(CheckpointError) as error:
+        runs.check_run_dir(tmp_path)
+    assert str(error.value) == (
+        f"{tmp_path}: this run was stopped before its first step (missing history.json), so "
+        "nothing was trained; delete the folder and train again"
+    )
+
+
 def test_check_run_dir_names_missing_markers(tmp_path):
     (tmp_path / "config.yaml").write_text("name: spiral\n")
     missing = r"not a nettrainer run folder \(missing history.json\)"
