@@ -1,7 +1,8 @@
-"""Run the command line: the ``nettrainer`` script and ``python -m nettrainer``.
+"""Run the command line: ``python -m nettrainer``.
 
 The command line's imports (numpy, matplotlib) take a noticeable moment; Ctrl-C
-during them prints ``interrupted`` and exits 130, as it does later on.
+during them prints ``interrupted`` and exits 130, as it does later on. (The
+``nettrainer`` script enters at ``nettrainer.cli:cli`` directly, as STYLE.md fixes.)
 """
 
 import sys

@@ -1,8 +1,7 @@
-"""`nettrainer` and `python -m nettrainer`: Ctrl-C while the command line is still importing."""
+"""`python -m nettrainer`: Ctrl-C while the command line is still importing."""
 
 import sys
 import types
-from importlib.metadata import entry_points
 
 import pytest
 
@@ -20,7 +19,3 @@ def test_ctrl_c_during_the_imports_is_one_line_and_exit_130(monkeypatch, capsys)
     assert exit_info.value.code == 130
     assert capsys.readouterr().err == "interrupted\n"
 
-
-def test_the_nettrainer_script_enters_where_ctrl_c_during_the_imports_is_handled():
-    (script,) = entry_points(group="console_scripts", name="nettrainer")
-    assert script.load() is main
