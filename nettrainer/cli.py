@@ -82,7 +82,7 @@ class Commands(click.Group):
         except MemoryError as error:
             click.echo(f"error: out of memory ({error or 'an allocation failed'}); use a "
                        "smaller model.hidden_size, train.batch_size or data set (data.max_train)"
-                       ", or model.dtype: float32", err=True)
+                       " (or, if model.dtype is float64, float32)", err=True)
             ctx.exit(2)
         except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM's Terminated
             stop = stop_of(interrupt)
