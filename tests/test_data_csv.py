@@ -488,3 +488,12 @@ def test_an_error_about_the_first_row_of_a_csv_without_header_suggests_one(tmp_p
         load(Spec(name="csv", path=str(path)), seed=0, dtype=np.float64)
     assert "(y_train at line 4)" in str(error.value)
     assert "header" not in str(error.value)
+
+
+def test_a_label_column_name_missing_from_a_file_without_header_says_it_has_none(tmp_path):
+    with pytest.raises(DataError) as error:
+        read_text_labels(tmp_path, IRIS, label_column="species")
+    assert "no column named 'species' (it has no header row)" in str(error.value)
+    with pytest.raises(DataError) as error:
+        read_text_labels(tmp_path, ["a,b,label", "1,2,0", "3,4,1"], label_column="lable")
+    assert "no column named 'lable' (its header has a, b, label)" in str(error.value)

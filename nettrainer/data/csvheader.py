@@ -179,6 +179,8 @@ def _detected(path: Path, first: FirstRow, label_column: int | str) -> bool:
     """Whether a training file's ``first`` row is a header by its text: see train_file_header."""
     texts = _texts(first.fields)
     column = _label_index(label_column, first.fields)
+    if column is None and len(texts) == 1:  # a column name the row lacks: its one text
+        column = texts[0]  # column is judged as the labels, so a data row is not a header
     if texts != [column]:
         return bool(texts)
     return first.fields[column] not in label_texts(path, first.line, column)
