@@ -201,13 +201,13 @@ def test_error_lines_count_header_blank_and_comment_lines(tmp_path, newline, las
 @pytest.mark.parametrize("label", ["1e30", "inf", "-inf", "1e400", "nan"])
 def test_huge_or_infinite_labels_are_no_class_index(tmp_path, label):
     assert csv_error(tmp_path, f"1,2,0\n1,2,{label}\n3,4,1\n").startswith(
-        f"label column -1 holds 1 values that are no class index (first: {float(label)} at line 2)"
+        f"label column -1 holds 1 value that is no class index (first: {float(label)} at line 2)"
     )
 
 
 def test_non_integer_labels(tmp_path):
     assert csv_error(tmp_path, "1,2,0\n1,2,1.5\n") == (
-        "label column -1 holds 1 values that are no class index (first: 1.5 at line 2); "
+        "label column -1 holds 1 value that is no class index (first: 1.5 at line 2); "
         "set data.label_column to the column of class indices or names"
     )
 
@@ -497,3 +497,13 @@ def test_a_label_column_name_missing_from_a_file_without_header_says_it_has_none
     with pytest.raises(DataError) as error:
         read_text_labels(tmp_path, ["a,b,label", "1,2,0", "3,4,1"], label_column="lable")
     assert "no column named 'lable' (its header has a, b, label)" in str(error.value)
+
+
+def test_a_fractional_label_on_the_first_row_of_a_csv_without_header_suggests_one(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("10,20,30,1.5\n1,2,3,0\n4,5,6,1\n7,8,9,2\n")
+    with pytest.raises(DataError) as error:
+        load(Spec(name="csv", path=str(path)), seed=0, dtype=np.float64)
+    assert "holds 1 value that is no class index (first: 1.5 at line 1)" in str(error.value)
+    assert str(error.value).endswith("if line 1 is a header (of numbers, which cannot be told "
+                                     "from data), set data.header: true")

@@ -173,7 +173,12 @@ def read_table(
     if not class_names:
         with suppress(TextLabelError):  # a label is not a number: read them all as text
             table = parse(path, skip, header, dtype, column)  # (N, D + 1)
-            X, y = _numeric_labels(table, column, label_column, path, skip)
+            try:
+                X, y = _numeric_labels(table, column, label_column, path, skip)
+            except DataError as error:
+                if header is None and names is None and class_names is None:
+                    raise first_row_hint(error, first.line) from None
+                raise
             return CsvTable(X, y, None, names, column, skip)
     labels, classes = encode_labels(label_texts(path, skip, column), class_names, path, skip)
     X = features(path, skip, column, len(first.fields), header, dtype)  # (N, D)
@@ -190,10 +195,11 @@ def _numeric_labels(
     if fractional.any():
         row = int(np.flatnonzero(fractional)[0])
         where = at_line(line_of(path, row, skip))
+        count = int(fractional.sum())
         raise DataError(
-            f"{path}: label column {label_column!r} holds {int(fractional.sum())} values that "
-            f"are no class index (first: {labels[row]}{where}); set data.label_column "
-            "to the column of class indices or names"
+            f"{path}: label column {label_column!r} holds {count} value"
+            f"{' that is' if count == 1 else 's that are'} no class index (first: "
+            f"{labels[row]}{where}); set data.label_column to the column of class indices or names"
         )
     if column in (0, table.shape[1] - 1):
         X = table[:, 1:] if column == 0 else table[:, :-1]  # (N, D) view
@@ -202,14 +208,14 @@ def _numeric_labels(
     return X, labels.astype(np.int64)
 
 
-def first_row_hint(error: DataError, raw: RawData) -> DataError:
+def first_row_hint(error: DataError, first_line: int) -> DataError:
     """Add to ``error`` that the csv's first row may be a header, when the error is about it.
 
     A header of numbers (``0,1,2,label`` or ``5,6,7``) cannot be told from data,
     so it is read as a row, and its last number becomes a label: a class with
-    one example, or classes without any.
+    one example, classes without any, or a label that is no class index.
+    ``first_line`` is the 1-based line of the training file's first row.
     """
-    first_line = raw.row_lines["train"](0)
     if not re.search(rf"\bat line {first_line}\b", str(error)):
         return error
     return DataError(f"{error}; or, if line {first_line} is a header (of numbers, which cannot "

@@ -151,7 +151,7 @@ def read_raw(
         return check(raw if with_test else replace(raw, X_test=None, y_test=None))
     except DataError as error:
         if spec.name == "csv" and spec.header is None and raw.columns.header is None:
-            raise first_row_hint(error, raw) from None
+            raise first_row_hint(error, raw.row_lines["train"](0)) from None
         raise
 
 
