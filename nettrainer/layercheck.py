@@ -120,10 +120,8 @@ def check_layer(
     values = [np.array(v, dtype=np.float64) for v in given]  # copies: the caller's stay intact
     returned = forward(*values)
     if not (isinstance(returned, tuple) and len(returned) == 2):
-        kind = type(returned).__name__
-        got = f"a tuple of {len(returned)}" if isinstance(returned, tuple) else f"one {kind}"
         raise ConventionError(f"{getattr(forward, '__name__', 'forward')} must return "
-                              f"(out, cache), as CS231n's layers do; it returned {got}")
+                              f"(out, cache), as CS231n's layers do; it returned {_what(returned)}")
     out, cache = returned
     dout = np.random.default_rng(seed).standard_normal(np.shape(out))
     grads = backward(dout, cache)
@@ -180,9 +178,18 @@ def check_loss(
     checks : list of LayerCheck
         One record for ``dx``; its hint also recognises the classic softmax
         mistakes (``probs`` without subtracting the one-hot, ``-onehot/p``).
+
+    Raises
+    ------
+    ConventionError
+        If ``loss_fn`` does not return ``(loss, dx)``.
     """
     x = np.array(x, dtype=np.float64)
-    loss, analytic = loss_fn(x.copy(), y)
+    returned = loss_fn(x.copy(), y)
+    if not (isinstance(returned, tuple) and len(returned) == 2):
+        raise ConventionError(f"{getattr(loss_fn, '__name__', 'loss')} must return (loss, dx), "
+                              f"as CS231n's losses do; it returned {_what(returned)}")
+    loss, analytic = returned
     numeric = eval_numerical_gradient(lambda s: float(loss_fn(s, y)[0]), x, h=h)
     check = _compare(getattr(loss_fn, "__name__", "loss"), "dx", analytic, numeric, x,
                      batch=x.shape[0], weight_like=False, h=h, loss=float(loss))
@@ -217,6 +224,13 @@ def _compare(name: str, parameter: str, analytic: object, numeric: np.ndarray,
     hint = diagnose(checked, numeric, at, batch, weight_like)
     return LayerCheck(name, parameter, error, LAYER_THRESHOLD, False, tuple(int(i) for i in worst),
                       float(checked[k]), float(numeric[k]), hint)
+
+
+def _what(returned: object) -> str:
+    """Name what a learner's function returned instead of a pair."""
+    if isinstance(returned, tuple):
+        return f"a tuple of {len(returned)}"
+    return f"one {type(returned).__name__}"
 
 
 def _shape_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:

@@ -64,7 +64,7 @@ def load_functions(spec: str, count: int, option: str) -> list[Callable]:
 
 
 def _import(where: str, option: str) -> object:
-    is_file = where.endswith(".py") or "/" in where or "\\" in where
+    is_file = where.endswith(".py") or "/" in where or "\\" in where or Path(where).is_file()
     try:
         if not is_file:
             return importlib.import_module(where)

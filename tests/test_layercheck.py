@@ -333,11 +333,23 @@ def test_cli_a_file_that_is_not_python_or_a_forward_without_cache_is_one_line(tm
                              "that defines the functions (or an importable module)\n")
     mine = tmp_path / "mine.py"
     mine.write_text("def double(x):\n    return 2 * x\n\n"
-                    "def double_backward(dout, cache):\n    return 2 * dout\n")
+                    "def double_backward(dout, cache):\n    return 2 * dout\n\n"
+                    "def loss_only(x, y):\n    return 1.0\n")
+    result = gradcheck("--loss", f"{mine}:loss_only")
+    assert result.output == ("error: loss_only must return (loss, dx), as CS231n's losses do; "
+                             "it returned one float\n")
     result = gradcheck("--layer", f"{mine}:double:double_backward", "--shape", "3")
     assert result.exit_code == 2, result.output
     assert result.output == ("error: double must return (out, cache), as CS231n's layers do; "
                              "it returned one ndarray\n")
+
+
+def test_cli_a_non_python_file_in_the_working_folder_is_named_as_such(tmp_path, monkeypatch):
+    (tmp_path / "s.yaml").write_text("name: spiral\n")
+    monkeypatch.chdir(tmp_path)
+    result = gradcheck("--loss", "s.yaml:f")
+    assert result.output == ("error: --loss: s.yaml is not a Python file; give the .py file "
+                             "that defines the functions (or an importable module)\n")
 
 
 def _scaled(backward, factor):
