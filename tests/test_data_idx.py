@@ -91,9 +91,10 @@ def test_a_file_given_as_a_folder_data_sets_path_says_what_to_do_with_it(
     path.write_bytes(b"\x1f\x8b")
     with pytest.raises(DataError) as error:
         load(Spec(name=name, path=str(path)), seed=0, dtype=np.float32)
-    assert str(error.value).startswith(f"{path}: data.path for {name} is a folder, not a file; ")
-    assert fix in str(error.value)
-    assert "not found" not in str(error.value)
+    message = str(error.value)
+    assert message.startswith(f"{path}: data.path for {name} must be a folder, not a file; ")
+    assert fix in message
+    assert "not found" not in message
 
 
 def test_missing_test_files_are_named(tmp_path, rng):

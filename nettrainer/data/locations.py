@@ -54,7 +54,9 @@ def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) ->
     """
     candidates = (Path(path),) if path is not None else SEARCH_PATHS[name]
     if path is not None and Path(path).is_file():
-        raise DataError(f"{path}: data.path for {name} is a folder, not a file; {_unpack(path)}")
+        raise DataError(
+            f"{path}: data.path for {name} must be a folder, not a file; {_unpack(path)}"
+        )
     for candidate in candidates:
         folder = found(candidate) if candidate.is_dir() else None
         if folder is not None:
