@@ -37,15 +37,20 @@ def training_lock(run_dir: Path) -> Iterator[None]:
         return
     folder = os.open(run_dir, os.O_RDONLY)
     try:
-        try:
-            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CheckpointError(
-                f"{run_dir}: another nettrainer process is training in this run folder; "
-                "let it finish (or stop it with Ctrl-C), then resume"
-            ) from None
-        except OSError:  # no locks on this file system: train unlocked
-            pass
+        _lock(folder, run_dir)
         yield
     finally:
         os.close(folder)
+
+
+def _lock(folder: int, run_dir: Path) -> None:
+    """Take the exclusive lock on the open ``folder``, or raise if another process holds it."""
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise CheckpointError(
+            f"{run_dir}: another nettrainer process is training in this run folder; "
+            "let it finish (or stop it with Ctrl-C), then resume"
+        ) from None
+    except OSError:
+        return  # no locks on this file system: train unlocked
