@@ -3,7 +3,8 @@
 :func:`check_layer` takes a forward/backward pair in the CS231n convention and
 :func:`check_loss` a ``loss(x, y) -> (loss, dx)``; both run in float64 and
 return :class:`LayerCheck` records (the fields ``results_table`` prints, plus
-the worst entry and a ``hint`` naming the usual cause of the mistake). Nothing
+the worst entry and a ``hint`` from :mod:`nettrainer.layerhints` naming the usual
+cause of the mistake). Nothing
 here prints; :mod:`nettrainer.usercode` runs these checks on code named on the
 command line.
 """
@@ -20,9 +21,9 @@ from nettrainer.gradcheck import (
     eval_numerical_gradient,
     rel_error,
 )
+from nettrainer.layerhints import diagnose, shape_hint, softmax_hint
 from nettrainer.numerical import eval_numerical_gradient_array_at
 
-SAME = 1e-4  # relative tolerance for "this ratio is exactly 2 / N" and "this matches a pattern"
 MAX_LAYER_ENTRIES = 1000  # larger inputs are checked on a random sample of this many entries
 
 
@@ -194,7 +195,7 @@ def check_loss(
     check = _compare(getattr(loss_fn, "__name__", "loss"), "dx", analytic, numeric, x,
                      batch=x.shape[0], weight_like=False, h=h, loss=float(loss))
     if not check.passed and np.shape(analytic) == x.shape:
-        softmax = _softmax_hint(np.asarray(analytic, dtype=np.float64), numeric, x, y)
+        softmax = softmax_hint(np.asarray(analytic, dtype=np.float64), numeric, x, y)
         if softmax:
             check = LayerCheck(**{**check.__dict__, "hint": softmax})
     return [check]
@@ -211,7 +212,7 @@ def _compare(name: str, parameter: str, analytic: object, numeric: np.ndarray,
     analytic = np.asarray(analytic, dtype=np.float64)
     if analytic.shape != value.shape:
         return LayerCheck(name, parameter, float("inf"), LAYER_THRESHOLD, False,
-                          hint=_shape_hint(analytic.shape, value.shape))
+                          hint=shape_hint(analytic.shape, value.shape))
     entries = np.arange(value.size) if entries is None else entries
     checked, numeric, at = analytic.ravel()[entries], numeric.ravel(), value.ravel()[entries]
     floor = error_floor(checked, numeric, LAYER_THRESHOLD, loss=loss, h=h)
@@ -231,97 +232,3 @@ def _what(returned: object) -> str:
     if isinstance(returned, tuple):
         return f"a tuple of {len(returned)}"
     return f"one {type(returned).__name__}"
-
-
-def _shape_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:
-    if len(want) >= 2 and got == want[::-1]:
-        return (f"transposed: the gradient has shape {got} but the input has {want}; "
-                "a weight gradient is x.T @ dout (D, M), a data gradient dout @ w.T (N, D)")
-    return (f"shape mismatch: the gradient has shape {got} but the input has {want}; "
-            "a gradient always has its input's shape (reshape dx to x.shape)")
-
-
-def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
-             batch: int, weight_like: bool) -> str | None:
-    """Name the likely cause of a wrong gradient from the pattern of its error.
-
-    Parameters
-    ----------
-    analytic, numeric : ndarray of the same shape
-        The learner's gradient and the centred-difference one.
-    value : ndarray of that shape
-        The input both are gradients of.
-    batch : int
-        N, the batch size (the first dimension of the input).
-    weight_like : bool
-        Whether the input may be an L2-regularised weight.
-
-    Returns
-    -------
-    hint : str or None
-        None when no known pattern fits.
-    """
-    scale = max(float(np.abs(numeric).max()), float(np.abs(analytic).max()), 1e-12)
-    a_zero, n_zero = np.abs(analytic) <= 1e-10 * scale, np.abs(numeric) <= 1e-7 * scale
-    if np.any(a_zero & ~n_zero):
-        return ("zero where the numeric gradient is not: a missing path (e.g. the ReLU mask "
-                "applied to the wrong array, or a forgotten term)")
-    if np.any(n_zero & ~a_zero):
-        return ("nonzero where the numeric gradient is zero: a missing mask (e.g. ReLU's "
-                "backward must block dout where the input was <= 0: np.where(x > 0, dout, 0))")
-    both = ~a_zero & ~n_zero
-    ratios = analytic[both] / numeric[both]
-    if ratios.size and np.ptp(ratios) <= SAME * np.abs(ratios).max():
-        hint = _ratio_hint(float(np.median(ratios)), batch, weight_like)
-        if hint:
-            return hint
-    difference = analytic - numeric
-    norm = float(np.vdot(value, value))
-    if norm > 0:
-        k = float(np.vdot(difference, value)) / norm
-        if np.linalg.norm(difference - k * value) <= SAME * np.linalg.norm(difference):
-            return ("off by 2 in the L2 term: analytic - numeric is a multiple of the weight "
-                    "itself; the L2 convention "
-                    "(reg*W**2 has gradient 2*reg*W; 0.5*reg*W**2 has reg*W)")
-    return None
-
-
-def _ratio_hint(ratio: float, batch: int, weight_like: bool) -> str | None:
-    def near(target: float) -> bool:
-        return abs(ratio - target) <= SAME * abs(target)
-
-    if batch > 2 and (near(batch) or near(1 / batch)):
-        side = "a missing" if near(batch) else "an extra"
-        return (f"off by a factor of N={batch}: a missing or extra 1/N (mean over the batch); "
-                f"here the analytic gradient is {ratio:.4g} times the numeric one, so {side} 1/N")
-    if near(2) or near(0.5):
-        if weight_like:
-            return ("off by 2: the L2 convention (reg*W**2 has gradient 2*reg*W; "
-                    "0.5*reg*W**2 has reg*W)")
-        return f"off by a factor of {ratio:.4g}: a constant factor 2 is missing or extra"
-    if near(-1):
-        return "the sign is flipped: the analytic gradient is minus the numeric one"
-    if near(1):
-        return None  # they agree to SAME wherever both are nonzero: no factor is wrong
-    return f"off by a constant factor {ratio:.4g}: the pattern is right, a scale factor is wrong"
-
-
-def _softmax_hint(analytic: np.ndarray, numeric: np.ndarray, x: np.ndarray,
-                  y: np.ndarray) -> str | None:
-    n = x.shape[0]
-    rows = np.arange(n)
-    probs = np.exp(x - x.max(axis=1, keepdims=True))
-    probs /= probs.sum(axis=1, keepdims=True)
-    onehot = np.zeros_like(x)
-    onehot[rows, y] = 1
-    if rel_error((probs - onehot) / n, numeric) > 1e-6:
-        return None  # not a softmax cross-entropy
-    expected = "dx should be (probs - onehot)/N"
-    for divisor in (n, 1):
-        if rel_error(analytic, probs / divisor) < SAME:
-            return (f"{expected}; yours is probs{'/N' if divisor > 1 else ''}: subtract the "
-                    "one-hot of the labels (probs[range(N), y] -= 1)")
-        if rel_error(analytic, -onehot / probs / divisor) < SAME:
-            return (f"{expected}; yours is -onehot/p, the gradient with respect to the "
-                    "probabilities: chain it through the softmax Jacobian diag(p) - p pᵀ")
-    return f"{expected}; {diagnose(analytic, numeric, x, n, False) or 'compare yours with it'}"

@@ -1,0 +1,114 @@
+"""Why a gradient check failed: the usual mistakes, recognised from the error's pattern.
+
+:func:`diagnose` names the cause of a wrong gradient from how it differs from
+the numerical one (a missing mask, a factor of N or 2, a flipped sign, the L2
+convention); :func:`softmax_hint` knows the classic softmax mistakes, and
+:func:`shape_hint` a transposed or misshapen gradient. Used by
+:mod:`nettrainer.layercheck`; nothing here computes a gradient.
+"""
+
+import numpy as np
+
+from nettrainer.numerical import rel_error
+
+SAME = 1e-4  # relative tolerance for "this ratio is exactly 2 / N" and "this matches a pattern"
+
+
+def shape_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:
+    """Say how a gradient of shape ``got`` for an input of shape ``want`` went wrong."""
+    if len(want) >= 2 and got == want[::-1]:
+        return (f"transposed: the gradient has shape {got} but the input has {want}; "
+                "a weight gradient is x.T @ dout (D, M), a data gradient dout @ w.T (N, D)")
+    return (f"shape mismatch: the gradient has shape {got} but the input has {want}; "
+            "a gradient always has its input's shape (reshape dx to x.shape)")
+
+
+def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
+             batch: int, weight_like: bool) -> str | None:
+    """Name the likely cause of a wrong gradient from the pattern of its error.
+
+    Parameters
+    ----------
+    analytic, numeric : ndarray of the same shape
+        The learner's gradient and the centred-difference one.
+    value : ndarray of that shape
+        The input both are gradients of.
+    batch : int
+        N, the batch size (the first dimension of the input).
+    weight_like : bool
+        Whether the input may be an L2-regularised weight.
+
+    Returns
+    -------
+    hint : str or None
+        None when no known pattern fits.
+    """
+    scale = max(float(np.abs(numeric).max()), float(np.abs(analytic).max()), 1e-12)
+    a_zero, n_zero = np.abs(analytic) <= 1e-10 * scale, np.abs(numeric) <= 1e-7 * scale
+    if np.any(a_zero & ~n_zero):
+        return ("zero where the numeric gradient is not: a missing path (e.g. the ReLU mask "
+                "applied to the wrong array, or a forgotten term)")
+    if np.any(n_zero & ~a_zero):
+        return ("nonzero where the numeric gradient is zero: a missing mask (e.g. ReLU's "
+                "backward must block dout where the input was <= 0: np.where(x > 0, dout, 0))")
+    both = ~a_zero & ~n_zero
+    ratios = analytic[both] / numeric[both]
+    if ratios.size and np.ptp(ratios) <= SAME * np.abs(ratios).max():
+        hint = _ratio_hint(float(np.median(ratios)), batch, weight_like)
+        if hint:
+            return hint
+    difference = analytic - numeric
+    norm = float(np.vdot(value, value))
+    if norm > 0:
+        k = float(np.vdot(difference, value)) / norm
+        if np.linalg.norm(difference - k * value) <= SAME * np.linalg.norm(difference):
+            return ("off by 2 in the L2 term: analytic - numeric is a multiple of the weight "
+                    "itself; the L2 convention "
+                    "(reg*W**2 has gradient 2*reg*W; 0.5*reg*W**2 has reg*W)")
+    return None
+
+
+def _ratio_hint(ratio: float, batch: int, weight_like: bool) -> str | None:
+    def near(target: float) -> bool:
+        return abs(ratio - target) <= SAME * abs(target)
+
+    if batch > 2 and (near(batch) or near(1 / batch)):
+        side = "a missing" if near(batch) else "an extra"
+        return (f"off by a factor of N={batch}: a missing or extra 1/N (mean over the batch); "
+                f"here the analytic gradient is {ratio:.4g} times the numeric one, so {side} 1/N")
+    if near(2) or near(0.5):
+        if weight_like:
+            return ("off by 2: the L2 convention (reg*W**2 has gradient 2*reg*W; "
+                    "0.5*reg*W**2 has reg*W)")
+        return f"off by a factor of {ratio:.4g}: a constant factor 2 is missing or extra"
+    if near(-1):
+        return "the sign is flipped: the analytic gradient is minus the numeric one"
+    if near(1):
+        return None  # they agree to SAME wherever both are nonzero: no factor is wrong
+    return f"off by a constant factor {ratio:.4g}: the pattern is right, a scale factor is wrong"
+
+
+def softmax_hint(analytic: np.ndarray, numeric: np.ndarray, x: np.ndarray,
+                 y: np.ndarray) -> str | None:
+    """Name a classic softmax-gradient mistake, or None when the loss is no softmax.
+
+    ``analytic`` and ``numeric`` are gradients of shape (N, C) with respect to
+    the scores ``x`` (N, C) of labels ``y`` (N,).
+    """
+    n = x.shape[0]
+    rows = np.arange(n)
+    probs = np.exp(x - x.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    onehot = np.zeros_like(x)
+    onehot[rows, y] = 1
+    if rel_error((probs - onehot) / n, numeric) > 1e-6:
+        return None  # not a softmax cross-entropy
+    expected = "dx should be (probs - onehot)/N"
+    for divisor in (n, 1):
+        if rel_error(analytic, probs / divisor) < SAME:
+            return (f"{expected}; yours is probs{'/N' if divisor > 1 else ''}: subtract the "
+                    "one-hot of the labels (probs[range(N), y] -= 1)")
+        if rel_error(analytic, -onehot / probs / divisor) < SAME:
+            return (f"{expected}; yours is -onehot/p, the gradient with respect to the "
+                    "probabilities: chain it through the softmax Jacobian diag(p) - p pᵀ")
+    return f"{expected}; {diagnose(analytic, numeric, x, n, False) or 'compare yours with it'}"
