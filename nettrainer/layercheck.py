@@ -3,10 +3,9 @@
 :func:`check_layer` takes a forward/backward pair in the CS231n convention and
 :func:`check_loss` a ``loss(x, y) -> (loss, dx)``; both run in float64 and
 return :class:`LayerCheck` records (the fields ``results_table`` prints, plus
-the worst entry and a ``hint`` from :mod:`nettrainer.layerhints` naming the usual
-cause of the mistake). Nothing
-here prints; :mod:`nettrainer.usercode` runs these checks on code named on the
-command line.
+the worst entry and a ``hint`` from :mod:`nettrainer.layerhints` naming the
+usual cause of the mistake). Nothing here prints; :mod:`nettrainer.usercode`
+runs these checks on code named on the command line.
 """
 
 import inspect
