@@ -1,9 +1,10 @@
-"""What a run's JSON files must hold when they are read back.
+"""What a run folder and its JSON files must hold when they are read back.
 
-nettrainer writes ``summary.json``, ``history.json`` and ``dataset.json``
-itself; a file that is not what it writes was changed by hand, and reading it
-back (``train --resume``, ``evaluate``, ``plot``) stops with one line naming the
-file and the key, rather than a traceback or a run resumed from a wrong state.
+:func:`check_run_dir` says why a path is no run folder. nettrainer writes
+``summary.json``, ``history.json`` and ``dataset.json`` itself; a file that is
+not what it writes was changed by hand, and reading it back (``train
+--resume``, ``evaluate``, ``plot``) stops with one line naming the file and the
+key, rather than a traceback or a run resumed from a wrong state.
 """
 
 import json
@@ -13,6 +14,31 @@ from typing import Any
 from nettrainer.errors import CheckpointError
 
 RUN_STATUSES = ("completed", "interrupted", "diverged")  # how a run ended: summary.json's status
+RUN_MARKERS = ("config.yaml", "history.json")  # the files that make a folder a run folder
+
+
+def check_run_dir(path: Path) -> Path:
+    """Return ``path`` if it is a run folder, else raise a :class:`CheckpointError` saying why."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise CheckpointError(
+            f"{path}: a file, not a run folder; pass the folder 'nettrainer train' made, e.g. "
+            "runs/spiral/20260101-120000"
+        )
+    if not path.is_dir():
+        raise CheckpointError(f"{path}: no such run folder")
+    missing = [marker for marker in RUN_MARKERS if not (path / marker).is_file()]
+    if missing and (path / "dataset.json").is_file():
+        raise CheckpointError(
+            f"{path}: this run was stopped before its first step (missing "
+            f"{', '.join(missing)}), so nothing was trained; delete the folder and train again"
+        )
+    if missing:
+        raise CheckpointError(
+            f"{path}: not a nettrainer run folder (missing {', '.join(missing)}); "
+            "pass a folder made by 'nettrainer train', e.g. runs/spiral/20260101-120000"
+        )
+    return path
 
 
 def check_summary(summary: dict[str, Any], file: Path) -> dict[str, Any]:

@@ -32,12 +32,11 @@ from typing import Any
 import numpy as np
 
 from nettrainer.errors import CheckpointError
-from nettrainer.run_checks import check_history, check_summary, read_json_object
+from nettrainer.run_checks import check_history, check_run_dir, check_summary, read_json_object
 
 METRIC_COLUMNS = (
     "epoch", "iteration", "learning_rate", "train_loss", "train_acc", "val_acc", "seconds",
 )
-RUN_MARKERS = ("config.yaml", "history.json")
 STATE_META_KEY = "__meta__"
 LOSS_EXPONENT_FROM = 1e6  # metrics.csv losses this large are written as 1.234567e+06
 
@@ -275,30 +274,6 @@ class RunRecord:
     metrics: list[dict[str, float]]
     history: dict[str, Any]
     summary: dict[str, Any]
-
-
-def check_run_dir(path: Path) -> Path:
-    """Return ``path`` if it is a run folder, else raise a :class:`CheckpointError` saying why."""
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise CheckpointError(
-            f"{path}: a file, not a run folder; pass the folder 'nettrainer train' made, e.g. "
-            "runs/spiral/20260101-120000"
-        )
-    if not path.is_dir():
-        raise CheckpointError(f"{path}: no such run folder")
-    missing = [marker for marker in RUN_MARKERS if not (path / marker).is_file()]
-    if missing and (path / "dataset.json").is_file():
-        raise CheckpointError(
-            f"{path}: this run was stopped before its first step (missing "
-            f"{', '.join(missing)}), so nothing was trained; delete the folder and train again"
-        )
-    if missing:
-        raise CheckpointError(
-            f"{path}: not a nettrainer run folder (missing {', '.join(missing)}); "
-            "pass a folder made by 'nettrainer train', e.g. runs/spiral/20260101-120000"
-        )
-    return path
 
 
 def read_dataset_info(path: Path) -> dict[str, Any]:
