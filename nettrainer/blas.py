@@ -61,6 +61,15 @@ def _library_paths() -> Iterator[str]:
     yield from sorted(p for p in loaded if p.startswith("/") and "scipy" not in os.path.dirname(p))
 
 
+def _libraries() -> Iterator[ctypes.CDLL]:
+    """Load the candidate libraries of :func:`_library_paths`, skipping any that will not load."""
+    for path in _library_paths():
+        try:
+            yield ctypes.CDLL(path)
+        except OSError:
+            continue
+
+
 def _gemm_argtypes(integer: type, scalar: type) -> list[type]:
     pointer = ctypes.c_void_p
     return [ctypes.c_int, ctypes.c_int, ctypes.c_int, integer, integer, integer,
@@ -165,11 +174,7 @@ def _blas_routines(dtype: np.dtype) -> dict[str, Callable]:
     """
     if dtype not in _C_SCALARS:
         return {}
-    for path in _library_paths():
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
+    for library in _libraries():
         gemm = _bind(library, "gemm", dtype)
         if gemm is not None and _gemm_passes_self_test(gemm, dtype):
             axpby = _bind(library, "axpby", dtype)
@@ -257,11 +262,7 @@ _THREAD_SYMBOLS = (
 @functools.cache
 def _thread_count_functions() -> tuple[Callable[[], int], Callable[[int], None]] | None:
     """Return numpy's BLAS's (get, set) thread-count functions, or None where none is found."""
-    for path in _library_paths():
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
+    for library in _libraries():
         for get_name, set_name in _THREAD_SYMBOLS:
             get, set_ = getattr(library, get_name, None), getattr(library, set_name, None)
             if get is not None and set_ is not None:
