@@ -200,7 +200,10 @@ def _draw_losses(ax: Axes, runs: Sequence[RunRecord], colours: Sequence[str]) ->
     if notes:
         ax.legend(handles=notes, loc="best", fontsize="small")
     every = np.concatenate([curve.losses for curve in curves])
-    if every.size and every.min() > 0 and every.max() >= LOG_SCALE_RATIO * every.min():
+    if not every.size:  # a run stopped after its epoch-0 evaluation, before any step
+        ax.text(0.5, 0.5, "no training steps yet", transform=ax.transAxes,
+                ha="center", va="center", color="0.4")
+    elif every.min() > 0 and every.max() >= LOG_SCALE_RATIO * every.min():
         ax.set_yscale("log")
     per_epoch = {run.history.get("iterations_per_epoch") for run in runs}
     ipe = per_epoch.pop() if len(per_epoch) == 1 else None

@@ -408,6 +408,13 @@ def test_a_single_drawable_loss_is_a_marker_not_an_invisible_line(tmp_path, draw
     assert (single_smoothed, full_smoothed) == ("o", "None")
 
 
+def test_a_run_stopped_before_its_first_step_says_so_in_the_empty_loss_panel(tmp_path, drawn):
+    plot_runs([make_run(loss=[], epochs=0)], tmp_path / "a.png")
+    plot_runs([make_run()], tmp_path / "b.png")
+    assert drawn[0]["texts"] == ["no training steps yet"]
+    assert drawn[1]["texts"] == []
+
+
 def test_a_run_drawn_in_full_has_no_loss_panel_legend(tmp_path, drawn):
     plot_runs([make_run()], tmp_path / "c.png")
     assert drawn[0]["panel_legends"][0] == []
