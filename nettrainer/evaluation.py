@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nettrainer import config, data, experiment, plots, runs
+from nettrainer import config, data, experiment, runs
 from nettrainer.errors import CheckpointError, DataError
 from nettrainer.solver_state import checked_params
 
@@ -179,7 +179,18 @@ def _has_rows(dataset: Any, name: str, run_dir: Path) -> bool:
 def plot_report(report: dict[str, Any], out: Path) -> Path:
     """Draw an evaluation's confusion matrix to ``out``, titled with its split and params."""
     title = f"Confusion matrix, {report['split']} split ({report['checkpoint']} params)"
-    return plots.plot_confusion(report["confusion"], report["class_names"], out, title)
+    return _plots().plot_confusion(report["confusion"], report["class_names"], out, title)
+
+
+def _plots() -> Any:
+    """Return :mod:`nettrainer.plots`, imported on first use.
+
+    Importing matplotlib takes about half a second; commands that draw nothing
+    (``--help``, ``gradcheck``, ``data``, ``evaluate`` without a picture) skip it.
+    """
+    from nettrainer import plots
+
+    return plots
 
 
 def draw_curves(*run_dirs: Path, out: Path | None = None) -> Path:
@@ -207,7 +218,7 @@ def draw_curves(*run_dirs: Path, out: Path | None = None) -> Path:
     first_layer = regions = None
     if len(run_dirs) == 1:
         first_layer, regions = _single_run_pictures(Path(run_dirs[0]))
-    return plots.plot_runs(records, out, first_layer=first_layer, regions=regions,
+    return _plots().plot_runs(records, out, first_layer=first_layer, regions=regions,
                            params_source=BEST_PARAMS_SOURCE)
 
 
@@ -245,5 +256,5 @@ def _single_run_pictures(run_dir: Path) -> tuple[Any, Any]:
         dataset = load_run_dataset(run_dir, cfg, with_test=False)
         model = experiment.build_model(cfg, dataset)
         model.params = checked_params(params, model.params)
-        return None, plots.DecisionRegions(model.predict, dataset.X_train, dataset.y_train)
+        return None, _plots().DecisionRegions(model.predict, dataset.X_train, dataset.y_train)
     return None, None

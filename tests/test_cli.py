@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from nettrainer import __version__, config, evaluation, experiment, runs
+from nettrainer import __version__, config, evaluation, experiment, plots, runs
 from nettrainer.cli import cli
 from nettrainer.errors import CheckpointError
 from nettrainer.progress import Progress
@@ -595,7 +595,7 @@ def test_a_file_that_may_not_be_written_names_the_option_to_write_elsewhere(
     def read_only(*args, **kwargs):
         raise PermissionError(1, "Operation not permitted", str(npz_run / "picture.png"))
 
-    monkeypatch.setattr(evaluation.plots, "atomic_write", read_only)
+    monkeypatch.setattr(plots, "atomic_write", read_only)
     args = ["--plot"] if command == "evaluate" else []
     lines = assert_one_line_error(invoke(command, npz_run, *args))
     assert lines == (f"error: {npz_run / 'picture.png'}: Operation not permitted; fix its "
@@ -1100,7 +1100,7 @@ def test_evaluate_plot_writes_confusion_png(npz_run):
 
 def test_the_confusion_pictures_title_names_the_split_and_params(npz_run, tmp_path, monkeypatch):
     titles = []
-    monkeypatch.setattr(evaluation.plots, "plot_confusion",
+    monkeypatch.setattr(plots, "plot_confusion",
                         lambda matrix, names, out, title: titles.append(title) or out)
     result = invoke("evaluate", npz_run, "--split", "val", "--checkpoint", "last",
                     "--plot", tmp_path / "c.png")
