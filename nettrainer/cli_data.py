@@ -4,6 +4,7 @@ Part of the command line: user mistakes propagate as
 :class:`~nettrainer.errors.NettrainerError` for :mod:`nettrainer.cli` to report.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from nettrainer.data.fetch import fetch
 from nettrainer.data.raw import TableColumns
 from nettrainer.data.sources import FETCHABLE
 from nettrainer.data.summary import CsvOptions, DataInfo, info
+from nettrainer.errors import NettrainerError
 
 MB = 1e6
 PLAIN_STEPS = 4  # off a terminal, one line per quarter of each download
@@ -88,6 +90,13 @@ def fetch_command(name: str, directory: Path) -> None:
     echo(f"{name}: {len(paths)} file(s) in {paths[0].parent}")
 
 
+INFO_OPTIONS = {  # config key: the data info option that sets it
+    "data.path": "--path",
+    "data.label_column": "--label-column",
+    "data.header": "--header/--no-header",
+}
+
+
 @data.command("info")
 @click.argument("target", metavar="NAME|PATH")
 @click.option("--path", default=None, help="Where to look for NAME (like data.path).")
@@ -109,8 +118,25 @@ def info_command(
     Example: nettrainer data info fashion-mnist
     """
     column = -1 if label_column is None else _column(label_column)
-    for line in describe(info(target, path, csv_options=CsvOptions(column, header))):
+    try:
+        report = info(target, path, csv_options=CsvOptions(column, header))
+    except NettrainerError as error:
+        error.args = (in_option_terms(str(error)),)
+        raise
+    for line in describe(report):
         echo(line)
+
+
+def in_option_terms(message: str) -> str:
+    """Add to a data error which ``data info`` options set the config keys it names.
+
+    The data layer's messages speak of config keys (``set data.header to
+    true``), since a config is how most data are read; ``data info`` takes
+    the same settings as options.
+    """
+    named = [f"{option} sets {key}" for key, option in INFO_OPTIONS.items()
+             if re.search(rf"{re.escape(key)}\b", message) and option not in message]
+    return f"{message} (in data info, {'; '.join(named)})" if named else message
 
 
 def _column(text: str) -> int | str:

@@ -226,6 +226,24 @@ def test_info_says_whether_a_csv_has_a_header_and_which_column_holds_the_labels(
         assert result.output.splitlines()[1] == expected
 
 
+def test_info_errors_name_the_options_that_set_the_config_keys_they_mention(tmp_path):
+    bare = tmp_path / "bare.csv"
+    bare.write_text("a,1,0\n3,4,1\n")
+    cases = [
+        (["--label-column", "5"], "(in data info, --label-column sets data.label_column)"),
+        (["--no-header"], "(in data info, --header/--no-header sets data.header)"),
+    ]
+    for args, ending in cases:
+        result = CliRunner().invoke(data, ["info", "csv", "--path", str(bare), *args])
+        message = str(result.exception)
+        assert message.endswith(ending), message
+        assert message.count("(in data info") == 1
+    mentions_its_option = str(CliRunner().invoke(data, ["info", "npz"]).exception)
+    assert "(in data info" not in mentions_its_option  # it says --path already
+    no_key = str(CliRunner().invoke(data, ["info", str(tmp_path / "missing.npz")]).exception)
+    assert "(in data info" not in no_key
+
+
 def test_help_shows_an_example():
     for command in ("fetch", "info"):
         result = CliRunner().invoke(data, [command, "--help"])
