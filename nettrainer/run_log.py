@@ -62,8 +62,13 @@ class RunFolderWriter:
 
         From then on the folder can be resumed, evaluated and plotted, even
         after a kill that leaves no time to save (SIGKILL, the machine going down).
+        The checkpoints come first: ``history.json``, written last, is what
+        makes the folder a run (:data:`~nettrainer.run_checks.RUN_MARKERS`), so
+        a kill before it leaves a folder that says it was stopped before its
+        first step, never one that lacks a checkpoint.
         """
-        self.write(solver)
+        self._write_checkpoints(solver.state_dict())
+        self.write_logs(solver)
 
     def on_epoch_end(self, solver: Solver) -> None:
         """Append the epoch's metrics row (and row 0 first); rewrite the run's files now and then.

@@ -164,16 +164,16 @@ def new_run_dir(output_dir: Path, name: str, now: datetime | None = None) -> Pat
 def discarded_unless_started(run_dir: Path) -> Iterator[Path]:
     """Remove the new run folder ``run_dir`` if the block fails before training starts.
 
-    Training starts when ``best.npz``, the last of the run's files, is first
-    written (before the first step); until then the folder is no run that
-    ``--resume`` or ``evaluate`` could read, so an error (a full disk), Ctrl-C
-    or out-of-memory while the data is described, the model is built or the
-    first files are written leaves no half-written folder behind.
+    Training starts when ``history.json``, the last of the run's files, is
+    first written (before the first step); until then the folder is no run
+    that ``--resume`` or ``evaluate`` could read, so an error (a full disk),
+    Ctrl-C or out-of-memory while the data is described, the model is built or
+    the first files are written leaves no half-written folder behind.
     """
     try:
         yield run_dir
     except BaseException:
-        if not (run_dir / "best.npz").exists():
+        if not (run_dir / "history.json").exists():
             shutil.rmtree(run_dir, ignore_errors=True)
         raise
 

@@ -4,6 +4,7 @@ Configs are tiny spirals (20 points per class, 10 hidden units, a few epochs)
 written as JSON, which is YAML, into ``tmp_path``.
 """
 
+import contextlib
 import errno
 import json
 import os
@@ -602,20 +603,44 @@ def test_a_file_that_may_not_be_written_names_the_option_to_write_elsewhere(
                      f"permissions, or write elsewhere ({elsewhere})")
 
 
-def test_a_full_disk_while_the_first_checkpoint_is_written_leaves_no_run_folder(
-    tmp_path, monkeypatch
+EPOCH_0_FILES = ("last.npz", "best.npz", "metrics.csv", "history.json")  # written before step 1
+
+
+def failing_first_write_of(name: str, monkeypatch, failure: BaseException) -> None:
+    """Make the first write of run file ``name`` raise ``failure`` instead."""
+    atomic_write = runs.atomic_write
+
+    def write(path, *args, **kwargs):
+        if Path(path).name == name:
+            raise failure
+        atomic_write(path, *args, **kwargs)
+
+    monkeypatch.setattr(runs, "atomic_write", write)
+
+
+@pytest.mark.parametrize("name", EPOCH_0_FILES)
+def test_a_full_disk_while_the_first_files_are_written_leaves_no_run_folder(
+    tmp_path, monkeypatch, name
 ):
-    write_npz = runs.write_npz
-
-    def full_disk_for_best(path, arrays):
-        if path.name == "best.npz":
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        write_npz(path, arrays)
-
-    monkeypatch.setattr(runs, "write_npz", full_disk_for_best)
+    full = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / name))
+    failing_first_write_of(name, monkeypatch, full)
     result = train(tmp_path, tiny_config(tmp_path / "runs"))
-    assert_one_line_error(result, "best.npz: No space left on device")
+    assert_one_line_error(result, f"{name}: No space left on device")
     assert run_dirs(tmp_path / "runs") == []
+
+
+@pytest.mark.parametrize("name", EPOCH_0_FILES)
+def test_a_kill_while_the_first_files_are_written_leaves_a_folder_that_says_so(
+    tmp_path, monkeypatch, name
+):
+    with monkeypatch.context() as patch, pytest.raises(HardKill):
+        failing_first_write_of(name, patch, HardKill())
+        patch.setattr(runs, "discarded_unless_started", contextlib.nullcontext)  # no clean-up
+        train(tmp_path, tiny_config(tmp_path / "runs"))
+    run_dir = only_run(tmp_path / "runs")
+    for command in ("evaluate", "plot"):
+        assert_one_line_error(invoke(command, run_dir), "was stopped before its first step")
+    assert_one_line_error(invoke("train", "--resume", run_dir), "was stopped before its first step")
 
 
 def test_out_of_memory_is_one_line_naming_the_keys_and_leaves_no_run_folder(
