@@ -47,6 +47,8 @@ def test_a_stray_label_is_refused_without_memory_in_proportion_to_it(tmp_path):
     y = three_classes()
     y[17] = stray
     path = save(tmp_path / "d.npz", y)
+    with pytest.raises(DataError):
+        info(path)  # once untraced: the modules it imports on first use are not its memory
     tracemalloc.start()
     try:
         with pytest.raises(DataError) as error:
@@ -100,6 +102,17 @@ def test_two_classes_of_one_name_are_refused(tmp_path):
         f"{path}: class_names names classes 0 and 2 both 'cat'; give every class its own "
         "name (or merge their labels)"
     )
+
+
+@pytest.mark.parametrize(("names", "said"), [
+    (["cat", "dog", "cat "], "names classes 0 and 2 'cat' and 'cat '; give every class its own"),
+    (["cat", " ", "dog"], "gives class 1 the blank name ' '; give every class a name"),
+    (["", "dog", "cat"], "gives class 0 the blank name ''; give every class a name"),
+])
+def test_class_names_that_reports_could_not_tell_apart_are_refused(tmp_path, names, said):
+    path = save(tmp_path / "d.npz", three_classes(30), class_names=np.array(names))
+    assert load_error(Spec(name="npz", path=path)) == f"{path}: class_names {said}" + (
+        " name (or merge their labels)" if "own" in said else "")
 
 
 def test_test_labels_of_a_class_training_never_has_are_refused(tmp_path):

@@ -77,15 +77,23 @@ def resolve_classes(
 
 
 def _check_distinct(class_names: tuple[str, ...], where: str) -> None:
-    """Refuse a name given to two classes, which evaluate's report could not tell apart."""
+    """Refuse names that reports could not tell apart: blank, or equal but for spaces."""
     first_class: dict[str, int] = {}
     for index, name in enumerate(class_names):
-        if name in first_class:
+        seen = name.strip()
+        if not seen:
             raise DataError(
-                f"{where}: class_names names classes {first_class[name]} and {index} both "
-                f"{name!r}; give every class its own name (or merge their labels)"
+                f"{where}: class_names gives class {index} the blank name {name!r}; "
+                "give every class a name"
             )
-        first_class[name] = index
+        if seen in first_class:
+            other = class_names[first_class[seen]]
+            both = f"both {name!r}" if other == name else f"{other!r} and {name!r}"
+            raise DataError(
+                f"{where}: class_names names classes {first_class[seen]} and {index} {both}; "
+                "give every class its own name (or merge their labels)"
+            )
+        first_class[seen] = index
 
 
 def check_two_classes(classes: np.ndarray, which: str, fix: str) -> None:
