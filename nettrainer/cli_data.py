@@ -161,7 +161,7 @@ def describe(report: DataInfo) -> list[str]:
         lines.append(f"image shape: {' x '.join(map(str, report.image_shape))}")
     if report.columns is not None:
         lines.append(_columns_line(report.columns, 1 + report.splits["train"].shape[1]))
-    lines.append(f"{classes} ({len(report.class_names)}): {', '.join(report.class_names)}")
+    lines.append(f"{classes} ({len(report.class_names)}): {_listed(report.class_names)}")
     for split, about in report.splits.items():
         shape = " x ".join(map(str, about.shape))
         counts = " ".join(map(str, about.class_counts))
@@ -169,6 +169,12 @@ def describe(report: DataInfo) -> list[str]:
     if test_only:
         lines.append(TEST_ONLY)
     return lines
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    """Join class names with commas, quoting every name when one holds a comma itself."""
+    quoted = any("," in name for name in names)
+    return ", ".join(repr(name) if quoted else name for name in names)
 
 
 def _columns_line(columns: TableColumns, count: int) -> str:

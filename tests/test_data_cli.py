@@ -124,6 +124,15 @@ TEST_ONLY_LINE = (
 )
 
 
+def test_info_quotes_the_class_names_when_one_holds_a_comma(tmp_path):
+    path = tmp_path / "d.npz"
+    y = np.arange(6) % 3
+    np.savez(path, X_train=np.zeros((6, 2)), y_train=y, class_names=np.array(["a,b", "c", "d"]))
+    result = CliRunner().invoke(data, ["info", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == "classes (3): 'a,b', 'c', 'd'"
+
+
 def test_info_on_a_test_only_npz_file_describes_its_test_split(tmp_path):
     path = tmp_path / "t.npz"
     np.savez(path, X_test=np.zeros((4, 2, 3), np.uint8), y_test=np.array([0, 2, 2, 5]))
