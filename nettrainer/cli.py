@@ -11,20 +11,23 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-import click
-import numpy as np
+from nettrainer.deferred_interrupt import interrupts_deferred
 
-from nettrainer import __version__, config, evaluation, experiment, reports, runs
-from nettrainer.cli_data import data
-from nettrainer.cli_gradcheck import gradcheck
-from nettrainer.cli_resume import resume_data, resumed_config
-from nettrainer.console import discard_stdout, echo
-from nettrainer.data import Dataset
-from nettrainer.errors import ConfigError, NettrainerError
-from nettrainer.picture_paths import picture_path
-from nettrainer.progress import Progress
-from nettrainer.run_lock import training_lock
-from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
+with interrupts_deferred():  # a Ctrl-C while numpy and yaml import comes after, not lost in them
+    import click
+    import numpy as np
+
+    from nettrainer import __version__, config, evaluation, experiment, reports, runs
+    from nettrainer.cli_data import data
+    from nettrainer.cli_gradcheck import gradcheck
+    from nettrainer.cli_resume import resume_data, resumed_config
+    from nettrainer.console import discard_stdout, echo
+    from nettrainer.data import Dataset
+    from nettrainer.errors import ConfigError, NettrainerError
+    from nettrainer.picture_paths import picture_path
+    from nettrainer.progress import Progress
+    from nettrainer.run_lock import training_lock
+    from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
 
 # Where each command's option to write elsewhere is, for a file it may not write.
 ELSEWHERE = {"train": "--out DIR", "plot": "--out FILE", "evaluate": "--plot FILE",

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from nettrainer import config, data, experiment, runs
+from nettrainer.deferred_interrupt import interrupts_deferred
 from nettrainer.errors import CheckpointError, DataError
 from nettrainer.solver_state import checked_params
 
@@ -187,8 +188,11 @@ def _plots() -> Any:
 
     Importing matplotlib takes about half a second; commands that draw nothing
     (``--help``, ``gradcheck``, ``data``, ``evaluate`` without a picture) skip it.
+    A Ctrl-C during the import is delivered after it (see
+    :mod:`~nettrainer.deferred_interrupt`).
     """
-    from nettrainer import plots
+    with interrupts_deferred():
+        from nettrainer import plots
 
     return plots
 
