@@ -6,6 +6,7 @@ With the ``cli_*`` modules, :mod:`~nettrainer.progress` and
 one line on stderr and the error's exit code (2, or 3 for divergence).
 """
 
+import errno
 import shlex
 import sys
 from pathlib import Path
@@ -30,8 +31,15 @@ with interrupts_deferred():  # a Ctrl-C while numpy and yaml import comes after,
     from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
 
 # Where each command's option to write elsewhere is, for a file it may not write.
-ELSEWHERE = {"train": "--out DIR", "plot": "--out FILE", "evaluate": "--plot FILE",
-             "data": "data fetch --dir DIR"}
+ELSEWHERE = {"train": "--out DIR; to resume, a writable copy of the run folder",
+             "plot": "--out FILE", "evaluate": "--plot FILE", "data": "data fetch --dir DIR"}
+# The fix for a file the system will not let a command write, by errno.
+WRITE_FIXES = {
+    errno.EACCES: "fix its permissions, or write elsewhere",
+    errno.EPERM: "fix its permissions, or write elsewhere",
+    errno.EROFS: "the file system is read-only: write elsewhere",
+    errno.ENOSPC: "free some space, or write elsewhere",
+}
 
 
 class Commands(click.Group):
@@ -78,8 +86,8 @@ class Commands(click.Group):
             where = f"{error.filename}: " if error.filename else ""
             elsewhere = ELSEWHERE.get(ctx.invoked_subcommand or "")
             fix = ""
-            if isinstance(error, PermissionError) and elsewhere:
-                fix = f"; fix its permissions, or write elsewhere ({elsewhere})"
+            if elsewhere and error.errno in WRITE_FIXES:
+                fix = f"; {WRITE_FIXES[error.errno]} ({elsewhere})"
             click.echo(f"error: {where}{error.strerror or error}{fix}", err=True)
             ctx.exit(2)
         except MemoryError as error:

@@ -588,19 +588,37 @@ def test_an_os_error_while_writing_is_one_line_naming_the_file(tmp_path, monkeyp
     assert run_dirs(tmp_path / "runs") == []  # the new run's folder is gone with its files
 
 
+WRITE_REFUSALS = [
+    (errno.EPERM, "Operation not permitted", "fix its permissions, or write elsewhere"),
+    (errno.EROFS, "Read-only file system", "the file system is read-only: write elsewhere"),
+    (errno.ENOSPC, "No space left on device", "free some space, or write elsewhere"),
+]
+
+
 @pytest.mark.parametrize(("command", "elsewhere"),
                          [("plot", "--out FILE"), ("evaluate", "--plot FILE")])
+@pytest.mark.parametrize(("number", "reason", "fix"), WRITE_REFUSALS)
 def test_a_file_that_may_not_be_written_names_the_option_to_write_elsewhere(
-    npz_run, monkeypatch, command, elsewhere
+    npz_run, monkeypatch, command, elsewhere, number, reason, fix
 ):
-    def read_only(*args, **kwargs):
-        raise PermissionError(1, "Operation not permitted", str(npz_run / "picture.png"))
+    def refused(*args, **kwargs):
+        raise OSError(number, reason, str(npz_run / "picture.png"))
 
-    monkeypatch.setattr(plots, "atomic_write", read_only)
+    monkeypatch.setattr(plots, "atomic_write", refused)
     args = ["--plot"] if command == "evaluate" else []
     lines = assert_one_line_error(invoke(command, npz_run, *args))
-    assert lines == (f"error: {npz_run / 'picture.png'}: Operation not permitted; fix its "
-                     f"permissions, or write elsewhere ({elsewhere})")
+    assert lines == f"error: {npz_run / 'picture.png'}: {reason}; {fix} ({elsewhere})"
+
+
+def test_a_run_folder_that_may_not_be_written_says_how_to_resume_it(npz_run, monkeypatch):
+    def refused(path, text):
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(runs, "write_text", refused)
+    line = assert_one_line_error(
+        invoke("train", "--resume", npz_run, "--set", "train.epochs=9"))
+    assert line.endswith("fix its permissions, or write elsewhere (--out DIR; to resume, a "
+                         "writable copy of the run folder)"), line
 
 
 EPOCH_0_FILES = ("last.npz", "best.npz", "metrics.csv", "history.json")  # written before step 1
