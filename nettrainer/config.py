@@ -62,8 +62,8 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> Config:
     -------
     Config
         The validated config, with a null ``name`` replaced by ``data.name``,
-        and ``data.path`` and ``data.test_path`` made absolute (from the
-        current folder).
+        and ``data.path`` and ``data.test_path`` made absolute (``~`` is the
+        home folder; relative paths start from the current folder).
 
     Raises
     ------
@@ -93,13 +93,13 @@ def _resolve_file_defaults(cfg: Config) -> Config:
     """Return ``cfg`` with its run name set and ``data.path``, ``data.test_path`` absolute.
 
     A null ``name`` becomes the data set's name once the overrides are in (so
-    ``--set data.name=mnist`` names the run too). Relative paths start from the
-    current folder. Fixing both when a config is loaded makes a run's
+    ``--set data.name=mnist`` names the run too). ``~`` is the home folder;
+    relative paths start from the current folder. Fixing both when a config is loaded makes a run's
     ``config.yaml`` say where it was written from and resume or evaluate from
     any folder.
     """
     absolute = {
-        key: os.path.abspath(value)
+        key: os.path.abspath(os.path.expanduser(value))
         for key in ("path", "test_path")
         if (value := getattr(cfg.data, key)) is not None
     }

@@ -164,7 +164,7 @@ def build_solver(
 
 def start_run(cfg: config.Config, dataset: Dataset) -> Path:
     """Create a new run folder holding the resolved config and the fitted preprocessing."""
-    run_dir = runs.new_run_dir(Path(cfg.output.dir), cfg.run_name)
+    run_dir = runs.new_run_dir(Path(cfg.output.dir).expanduser(), cfg.run_name)
     with runs.discarded_unless_started(run_dir):
         runs.write_text(run_dir / "config.yaml", config.dump(cfg, versions=versions()))
         runs.write_npz(run_dir / "preprocess.npz", dataset.preprocess_state)

@@ -1305,3 +1305,19 @@ def test_an_empty_out_is_refused_like_an_empty_output_dir(tmp_path):
     result = train(tmp_path, tiny_config(tmp_path / "runs"), "--out", "")
     assert_one_line_error(result, "--out: output.dir must be a non-empty path; got ''")
     assert run_dirs(tmp_path / "runs") == []
+
+
+def test_a_leading_tilde_in_paths_is_the_home_folder(tmp_path, monkeypatch):
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    write_blobs(home / "d.npz")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    cfg = tiny_config(Path("~/from-config"), data={"name": "npz", "path": "~/d.npz"})
+    assert train(tmp_path, cfg, "--quiet").exit_code == 0
+    assert train(tmp_path, cfg, "--quiet", "--out", "~/from-option").exit_code == 0
+    assert len(run_dirs(home / "from-config")) == len(run_dirs(home / "from-option")) == 1
+    assert list(work.iterdir()) == []  # no folder named '~'
+    saved = config.load(only_run(home / "from-config") / "config.yaml")
+    assert (saved.data.path, saved.output.dir) == (str(home / "d.npz"), "~/from-config")
