@@ -16,6 +16,7 @@ import click
 from nettrainer import config, evaluation, experiment, runs
 from nettrainer.data import Dataset, missing_test_file
 from nettrainer.errors import CheckpointError, ConfigError
+from nettrainer.run_checks import check_metric_rows
 
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
 
@@ -90,8 +91,9 @@ def check_can_continue(resume_dir: Path, cfg: config.Config) -> None:
         diverged (training is reproducible, so it would diverge again at the
         same step).
     CheckpointError
-        When ``summary.json`` was edited by hand, or ``last.npz`` is missing or
-        is not a solver state.
+        When ``summary.json`` was edited by hand, ``metrics.csv`` lacks the
+        times of the epochs done, or ``last.npz`` is missing or is not a solver
+        state.
     """
     if runs.read_summary(resume_dir).get("status") == "diverged":
         raise ConfigError(
@@ -119,6 +121,8 @@ def check_can_continue(resume_dir: Path, cfg: config.Config) -> None:
             f"{resume_dir}: the run already completed {epoch} epochs; "
             f"add --set train.epochs=N with N > {epoch} to train longer"
         )
+    check_metric_rows(runs.read_metrics(resume_dir / "metrics.csv"), epoch,
+                      resume_dir / "metrics.csv")
 
 
 def record_epochs(resume_dir: Path, cfg: config.Config) -> None:

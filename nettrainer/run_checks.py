@@ -8,6 +8,7 @@ key, rather than a traceback or a run resumed from a wrong state.
 """
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +65,33 @@ def _summary_changed(path: Path, summary: dict[str, Any], key: str, domain: str)
     """Return the error for a ``summary.json`` whose ``key`` is not in ``domain``, and the fix."""
     got = json.dumps(summary[key]) if key in summary else f"no {key!r} key"
     return CheckpointError(
-        f"{path}: {key} must be {domain}, as nettrainer writes it; got {got}; {_changed(path)}"
+        f"{path}: {key} must be {domain}, as nettrainer writes it; got {got}; {changed(path)}"
     )
 
 
-def _changed(path: Path) -> str:
-    """Say that ``path`` was edited outside nettrainer, and how to recover from it."""
+def check_metric_rows(rows: list[dict[str, float]], epochs: int, path: Path) -> list:
+    """Return ``metrics.csv``'s ``rows`` if they hold epochs 0 to ``epochs``, as a resume needs.
+
+    A resumed run keeps the rows of the epochs its ``last.npz`` has done, and
+    their times, which add up to the run's training time.
+
+    Raises
+    ------
+    CheckpointError
+        When a row of those epochs is missing or has no time.
+    """
+    for epoch in range(epochs + 1):
+        row = rows[epoch] if epoch < len(rows) else {}
+        if row.get("epoch") != epoch or not math.isfinite(row.get("seconds", math.nan)):
+            raise CheckpointError(
+                f"{path}: no row with the time of epoch {epoch}, and last.npz has done "
+                f"{epochs} epoch(s); {changed(path)}"
+            )
+    return rows
+
+
+def changed(path: Path) -> str:
+    """Say that run file ``path`` was edited outside nettrainer, and how to recover from it."""
     if path.name != "summary.json":
         return "the file was changed outside nettrainer: restore it"
     return ("the file was changed outside nettrainer: restore it, or delete it (plot and "
@@ -89,11 +111,11 @@ def read_json_object(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise CheckpointError(f"{path}: cannot be read ({error})") from None
     except ValueError as error:
-        raise CheckpointError(f"{path}: not valid JSON ({error}); {_changed(path)}") from None
+        raise CheckpointError(f"{path}: not valid JSON ({error}); {changed(path)}") from None
     if not isinstance(data, dict):
         raise CheckpointError(
             f"{path}: expected a JSON object as nettrainer writes it; got "
-            f"{type(data).__name__ if data is not None else 'null'}; {_changed(path)}")
+            f"{type(data).__name__ if data is not None else 'null'}; {changed(path)}")
     return data
 
 
@@ -111,10 +133,10 @@ def check_history(history: dict[str, Any], path: Path) -> dict[str, Any]:
                 isinstance(v, int | float) and not isinstance(v, bool) for v in values):
             raise CheckpointError(
                 f"{path}: {key} must be a list of numbers, as nettrainer writes it; "
-                f"{_changed(path)}")
+                f"{changed(path)}")
     per_epoch = history.get("iterations_per_epoch", 1)
     if not isinstance(per_epoch, int) or isinstance(per_epoch, bool) or per_epoch < 1:
         raise CheckpointError(
             f"{path}: iterations_per_epoch must be an integer >= 1, as nettrainer writes it; "
-            f"{_changed(path)}")
+            f"{changed(path)}")
     return history

@@ -32,7 +32,13 @@ from typing import Any
 import numpy as np
 
 from nettrainer.errors import CheckpointError
-from nettrainer.run_checks import check_history, check_run_dir, check_summary, read_json_object
+from nettrainer.run_checks import (
+    changed,
+    check_history,
+    check_run_dir,
+    check_summary,
+    read_json_object,
+)
 
 METRIC_COLUMNS = (
     "epoch", "iteration", "learning_rate", "train_loss", "train_acc", "val_acc", "seconds",
@@ -240,12 +246,23 @@ def metrics_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def read_metrics(path: Path) -> list[dict[str, float]]:
-    """Read ``metrics.csv`` into rows of floats (an empty cell becomes NaN)."""
+    """Read ``metrics.csv`` into rows of floats (an empty cell becomes NaN); none if it is absent.
+
+    Raises
+    ------
+    CheckpointError
+        When a cell is no number, or a row has more or fewer cells than the header.
+    """
+    if not Path(path).exists():
+        return []
     with open(path, newline="") as handle:
-        return [
-            {key: float(value) if value != "" else float("nan") for key, value in row.items()}
-            for row in csv.DictReader(handle)
-        ]
+        try:
+            return [
+                {key: float(value) if value != "" else float("nan") for key, value in row.items()}
+                for row in csv.DictReader(handle)
+            ]
+        except (TypeError, ValueError) as error:  # TypeError: a missing cell reads as None
+            raise CheckpointError(f"{path}: cannot be read ({error}); {changed(path)}") from None
 
 
 @dataclass(frozen=True)
@@ -312,9 +329,6 @@ def read_run(path: Path, config: dict[str, Any]) -> RunRecord:
     """
     path = check_run_dir(path)
     history = check_history(read_json_object(path / "history.json"), path / "history.json")
-    try:
-        metrics = read_metrics(path / "metrics.csv") if (path / "metrics.csv").exists() else []
-    except (OSError, ValueError) as error:
-        raise CheckpointError(f"{path / 'metrics.csv'}: cannot be read ({error})") from None
+    metrics = read_metrics(path / "metrics.csv")
     name = str(config.get("name") or path.parent.name)
     return RunRecord(path, name, config, metrics, history, read_summary(path))

@@ -1321,3 +1321,22 @@ def test_a_leading_tilde_in_paths_is_the_home_folder(tmp_path, monkeypatch):
     assert list(work.iterdir()) == []  # no folder named '~'
     saved = config.load(only_run(home / "from-config") / "config.yaml")
     assert (saved.data.path, saved.output.dir) == (str(home / "d.npz"), "~/from-config")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("garbage\n", "no row with the time of epoch 0, and last.npz has done 3 epoch(s)"),
+    (None, "no row with the time of epoch 0, and last.npz has done 3 epoch(s)"),
+    ("epoch,seconds\n0,0\n1,x\n", "cannot be read (could not convert string to float: 'x')"),
+    ("epoch,seconds\n0,0\n1\n", "cannot be read ("),
+    ("epoch,seconds\n0,0\n1,0.1\n3,0.3\n", "no row with the time of epoch 2"),
+])
+def test_a_resume_refuses_a_changed_metrics_csv_whose_times_it_would_lose(tmp_path, text, said):
+    assert train(tmp_path, tiny_config(tmp_path / "runs")).exit_code == 0
+    run_dir = only_run(tmp_path / "runs")
+    metrics = run_dir / "metrics.csv"
+    metrics.unlink() if text is None else metrics.write_text(text)
+    before = {path.name: path.read_bytes() for path in run_dir.iterdir()}
+    line = assert_one_line_error(invoke("train", "--resume", run_dir, "--set", "train.epochs=5"))
+    assert line.startswith(f"error: {metrics}: {said}"), line
+    assert line.endswith("the file was changed outside nettrainer: restore it")
+    assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
