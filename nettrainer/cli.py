@@ -153,8 +153,7 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
         return
     if resume_dir is None:
         dataset = experiment.load_dataset(cfg)
-        run_dir = experiment.start_run(cfg, dataset)
-        with runs.discarded_unless_started(run_dir), training_lock(run_dir):
+        with experiment.new_run(cfg, dataset) as run_dir, training_lock(run_dir):
             _train_in(run_dir, cfg, dataset, None, quiet=quiet, resume=False)
         return
     with training_lock(resume_dir):

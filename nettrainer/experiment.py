@@ -8,7 +8,8 @@ Nothing here prints; progress goes to the callbacks the caller passes.
 """
 
 import platform
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -162,14 +163,27 @@ def build_solver(
     )
 
 
-def start_run(cfg: config.Config, dataset: Dataset) -> Path:
-    """Create a new run folder holding the resolved config and the fitted preprocessing."""
-    run_dir = runs.new_run_dir(Path(cfg.output.dir).expanduser(), cfg.run_name)
-    with runs.discarded_unless_started(run_dir):
+@contextmanager
+def new_run(cfg: config.Config, dataset: Dataset) -> Iterator[Path]:
+    """Create a new run folder holding the resolved config and the fitted preprocessing.
+
+    If the block fails before training starts (see
+    :func:`~nettrainer.runs.discarded_unless_started`), the folder goes, with
+    the folders made for it that are left empty.
+
+    Yields
+    ------
+    run_dir : Path
+        For :func:`train_run`.
+    """
+    output = Path(cfg.output.dir).expanduser()
+    made = runs.outermost_missing(output / cfg.run_name)
+    run_dir = runs.new_run_dir(output, cfg.run_name)
+    with runs.discarded_unless_started(run_dir, made):
         runs.write_text(run_dir / "config.yaml", config.dump(cfg, versions=versions()))
         runs.write_npz(run_dir / "preprocess.npz", dataset.preprocess_state)
         runs.write_json(run_dir / "dataset.json", dataset_info(dataset))
-    return run_dir
+        yield run_dir
 
 
 def train_run(
@@ -180,7 +194,7 @@ def train_run(
     callbacks: Sequence[Any] = (),
     resume: bool = False,
 ) -> Outcome:
-    """Train in ``run_dir`` (a new folder from :func:`start_run`, or one to resume).
+    """Train in ``run_dir`` (a new folder from :func:`new_run`, or one to resume).
 
     Parameters
     ----------

@@ -585,7 +585,7 @@ def test_an_os_error_while_writing_is_one_line_naming_the_file(tmp_path, monkeyp
     result = train(tmp_path, tiny_config(tmp_path / "runs"))
     line = assert_one_line_error(result, "config.yaml: No space left on device")
     assert "Errno" not in line
-    assert run_dirs(tmp_path / "runs") == []  # the new run's folder is gone with its files
+    assert not (tmp_path / "runs").exists()  # the new run's folder is gone with its files
 
 
 WRITE_REFUSALS = [
@@ -644,7 +644,7 @@ def test_a_full_disk_while_the_first_files_are_written_leaves_no_run_folder(
     failing_first_write_of(name, monkeypatch, full)
     result = train(tmp_path, tiny_config(tmp_path / "runs"))
     assert_one_line_error(result, f"{name}: No space left on device")
-    assert run_dirs(tmp_path / "runs") == []
+    assert not (tmp_path / "runs").exists()
 
 
 @pytest.mark.parametrize("name", EPOCH_0_FILES)
@@ -653,7 +653,8 @@ def test_a_kill_while_the_first_files_are_written_leaves_a_folder_that_says_so(
 ):
     with monkeypatch.context() as patch, pytest.raises(HardKill):
         failing_first_write_of(name, patch, HardKill())
-        patch.setattr(runs, "discarded_unless_started", contextlib.nullcontext)  # no clean-up
+        patch.setattr(runs, "discarded_unless_started",  # SIGKILL leaves no time to clean up
+                      lambda run_dir, made=None: contextlib.nullcontext(run_dir))
         train(tmp_path, tiny_config(tmp_path / "runs"))
     run_dir = only_run(tmp_path / "runs")
     for command in ("evaluate", "plot"):
@@ -671,7 +672,7 @@ def test_out_of_memory_is_one_line_naming_the_keys_and_leaves_no_run_folder(
     result = train(tmp_path, tiny_config(tmp_path / "runs"))
     assert_one_line_error(result, "out of memory (Unable to allocate 201. GiB", "model.hidden_size",
                           "train.batch_size")
-    assert run_dirs(tmp_path / "runs") == []
+    assert not (tmp_path / "runs").exists()
 
 
 def test_ctrl_c_before_the_first_step_leaves_no_run_folder(tmp_path, monkeypatch):
@@ -682,7 +683,7 @@ def test_ctrl_c_before_the_first_step_leaves_no_run_folder(tmp_path, monkeypatch
     result = train(tmp_path, tiny_config(tmp_path / "runs"))
     assert result.exit_code == 130
     assert result.stderr == "interrupted\n"
-    assert run_dirs(tmp_path / "runs") == []
+    assert not (tmp_path / "runs").exists()
 
 
 def test_out_that_is_a_file_is_one_line(tmp_path):
@@ -1340,3 +1341,29 @@ def test_a_resume_refuses_a_changed_metrics_csv_whose_times_it_would_lose(tmp_pa
     assert line.startswith(f"error: {metrics}: {said}"), line
     assert line.endswith("the file was changed outside nettrainer: restore it")
     assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
+
+
+def test_a_run_stopped_before_its_first_step_keeps_the_folders_that_were_there(
+    tmp_path, monkeypatch
+):
+    def too_big(cfg, dataset):
+        raise MemoryError("Unable to allocate 201. GiB")
+
+    monkeypatch.setattr(experiment, "build_model", too_big)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "busy" / "tiny" / "20260101-120000").mkdir(parents=True)
+    for out in ("mine", "busy", "new/deeper"):
+        assert_one_line_error(train(tmp_path, tiny_config(tmp_path / out)), "out of memory")
+    assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")) == [
+        "busy", "busy/tiny", "busy/tiny/20260101-120000", "cfg.json", "mine"]
+
+
+@pytest.mark.parametrize("file", ["out", "out/tiny"])
+def test_a_file_in_the_way_of_the_run_folder_is_named(tmp_path, file):
+    (tmp_path / file).parent.mkdir(exist_ok=True)
+    (tmp_path / file).write_text("")
+    line = assert_one_line_error(train(tmp_path, tiny_config(tmp_path / "out")))
+    assert re.fullmatch(
+        f"error: {re.escape(str(tmp_path / file))}: a file where the run folder "
+        f"{re.escape(str(tmp_path / 'out' / 'tiny'))}/{STAMP_RE.pattern} needs a folder; move "
+        "it, or choose another --out or output.dir", line), line

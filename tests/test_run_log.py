@@ -49,8 +49,8 @@ def test_run_files_are_rewritten_at_most_every_write_every_s(
         "train": {"epochs": 20, "batch_size": 30}, "output": {"dir": str(tmp_path)},
     }, "test")
     dataset = experiment.load_dataset(cfg)
-    run_dir = experiment.start_run(cfg, dataset)
-    outcome = experiment.train_run(cfg, dataset, run_dir)
+    with experiment.new_run(cfg, dataset) as run_dir:
+        outcome = experiment.train_run(cfg, dataset, run_dir)
     assert outcome.status == "completed"
     assert len(saved_states) == writes
     assert [row["epoch"] for row in runs.read_metrics(run_dir / "metrics.csv")] == list(range(21))
