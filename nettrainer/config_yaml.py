@@ -4,6 +4,7 @@ Errors are :class:`~nettrainer.errors.ConfigError` lines naming the file (or
 the ``--set`` override), and the line and column where YAML gives them.
 """
 
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,15 @@ def read_text(path: Path) -> str:
     except FileNotFoundError:
         raise config_error(
             str(path), "no such file; check the path (configs/ holds the example configs)"
+        ) from None
+    except IsADirectoryError:
+        resume = ""
+        if (path / "config.yaml").is_file():
+            command = f"nettrainer train --resume {shlex.quote(str(path))}"
+            resume = f" (to continue the run in it: {command})"
+        raise config_error(
+            str(path), f"a folder, not a config file; pass a YAML file such as "
+            f"configs/spiral.yaml{resume}"
         ) from None
     except UnicodeDecodeError:
         raise config_error(str(path), "cannot read the file: it is not UTF-8 text") from None

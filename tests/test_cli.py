@@ -1367,3 +1367,13 @@ def test_a_file_in_the_way_of_the_run_folder_is_named(tmp_path, file):
         f"error: {re.escape(str(tmp_path / file))}: a file where the run folder "
         f"{re.escape(str(tmp_path / 'out' / 'tiny'))}/{STAMP_RE.pattern} needs a folder; move "
         "it, or choose another --out or output.dir", line), line
+
+
+def test_a_folder_given_as_config_says_so_and_how_to_resume_a_run_folder(tmp_path):
+    assert train(tmp_path, tiny_config(tmp_path / "runs")).exit_code == 0
+    run_dir = only_run(tmp_path / "runs")
+    line = assert_one_line_error(invoke("train", tmp_path / "runs"))
+    assert line == (f"error: {tmp_path / 'runs'}: a folder, not a config file; pass a YAML file "
+                    "such as configs/spiral.yaml")
+    line = assert_one_line_error(invoke("train", run_dir))
+    assert line.endswith(f"(to continue the run in it: nettrainer train --resume {run_dir})")
