@@ -126,6 +126,9 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
         When the file is missing, truncated or holds pickled objects.
     """
     try:
+        if not zipfile.is_zipfile(path):  # np.load would try it as a pickle, and say so
+            raise CheckpointError(f"{path}: not an npz file (a zip of .npy arrays); the file "
+                                  "is damaged or was replaced")
         with np.load(path, allow_pickle=False) as archive:
             return {key: archive[key] for key in archive.files}
     except FileNotFoundError:

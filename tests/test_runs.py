@@ -130,6 +130,16 @@ def test_read_npz_truncated_file_is_checkpoint_error(tmp_path):
         runs.read_npz(path)
 
 
+@pytest.mark.parametrize("content", [b"garbage\n", b""])
+def test_read_npz_of_a_file_that_is_no_zip_says_so_without_numpys_pickle_advice(tmp_path, content):
+    path = tmp_path / "last.npz"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError) as error:
+        runs.read_npz(path)
+    assert str(error.value) == (f"{path}: not an npz file (a zip of .npy arrays); the file is "
+                                "damaged or was replaced")
+
+
 def test_read_npz_missing_file_is_checkpoint_error(tmp_path):
     with pytest.raises(CheckpointError, match="no such file"):
         runs.read_npz(tmp_path / "nothing.npz")
