@@ -126,7 +126,7 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
         When the file is missing, truncated or holds pickled objects.
     """
     try:
-        if not zipfile.is_zipfile(path):  # np.load would try it as a pickle, and say so
+        if Path(path).is_file() and not zipfile.is_zipfile(path):  # np.load: "a pickle"
             raise CheckpointError(f"{path}: not an npz file (a zip of .npy arrays); the file "
                                   "is damaged or was replaced")
         with np.load(path, allow_pickle=False) as archive:

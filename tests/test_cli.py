@@ -686,12 +686,6 @@ def test_ctrl_c_before_the_first_step_leaves_no_run_folder(tmp_path, monkeypatch
     assert not (tmp_path / "runs").exists()
 
 
-def test_out_that_is_a_file_is_one_line(tmp_path):
-    (tmp_path / "a_file").write_text("not a folder")
-    result = train(tmp_path, tiny_config(tmp_path / "a_file"))
-    assert_one_line_error(result, "cannot create the run folder", "--out")
-
-
 def test_summary_counts_one_epoch_in_the_singular(tmp_path):
     result = train(tmp_path, tiny_config(tmp_path / "runs", epochs=1), "--quiet")
     assert result.exit_code == 0
