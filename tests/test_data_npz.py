@@ -204,11 +204,17 @@ def test_negative_labels_of_a_stored_split_name_the_split(tmp_path):
     )
 
 
-def test_float_labels_are_refused(tmp_path):
+@pytest.mark.parametrize(("dtype", "fix"), [
+    (float, "save y_train.astype(int), if its values are whole numbers"),
+    (str, "save class_names and indices: class_names, y_train = numpy.unique(y_train, "
+          "return_inverse=True)"),
+])
+def test_labels_that_are_no_integers_are_refused_with_the_fix_for_their_kind(tmp_path, dtype, fix):
     X, y = arrays(np.random.default_rng(0))
-    spec = save(tmp_path / "d.npz", X_train=X, y_train=y.astype(float))
-    with pytest.raises(DataError, match=r"y_train has dtype float64; labels must be integers"):
-        load(spec, seed=0, dtype=np.float64)
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y.astype(dtype))
+    kind = np.dtype(dtype) if dtype is float else y.astype(str).dtype
+    assert load_error(spec) == (
+        f"{spec.path}: y_train has dtype {kind}; labels must be integers in [0, C): {fix}")
 
 
 @pytest.mark.parametrize("dtype", ["complex128", "<U4", "datetime64[s]"])

@@ -215,7 +215,10 @@ def _check_feature_dtype(X: np.ndarray, name: str, where: str) -> None:
 def _check_label_dtype(y: np.ndarray, name: str, where: str) -> None:
     if not _is_integer(y):
         raise DataError(
-            f"{where}: y_{name} has dtype {y.dtype}; labels must be integers in [0, C)"
+            f"{where}: y_{name} has dtype {y.dtype}; labels must be integers in [0, C): "
+            + (f"save class_names and indices: class_names, y_{name} = numpy.unique(y_{name}, "
+               "return_inverse=True)" if y.dtype.kind in "US"
+               else f"save y_{name}.astype(int), if its values are whole numbers")
         )
 
 
