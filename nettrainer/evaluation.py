@@ -213,6 +213,7 @@ def draw_curves(*run_dirs: Path, out: Path | None = None) -> Path:
     Path
         The picture written.
     """
+    _check_each_once(run_dirs)
     records = [
         runs.read_run(path, config.to_dict(read_run_config(path))) for path in run_dirs
     ]
@@ -224,6 +225,16 @@ def draw_curves(*run_dirs: Path, out: Path | None = None) -> Path:
         first_layer, regions = _single_run_pictures(Path(run_dirs[0]))
     return _plots().plot_runs(records, out, first_layer=first_layer, regions=regions,
                            params_source=BEST_PARAMS_SOURCE)
+
+
+def _check_each_once(run_dirs: tuple[Path, ...]) -> None:
+    """Refuse a run folder given twice: its second curves would hide the first."""
+    seen: dict[Path, Path] = {}
+    for path in map(Path, run_dirs):
+        first = seen.setdefault(path.resolve(), path)
+        if first is not path:
+            also = "" if first == path else f" (first as {first})"
+            raise CheckpointError(f"{path}: given twice{also}; name each run folder once")
 
 
 class PeriodicCurves:

@@ -1371,3 +1371,11 @@ def test_a_folder_given_as_config_says_so_and_how_to_resume_a_run_folder(tmp_pat
                     "such as configs/spiral.yaml")
     line = assert_one_line_error(invoke("train", run_dir))
     assert line.endswith(f"(to continue the run in it: nettrainer train --resume {run_dir})")
+
+
+def test_plot_refuses_a_run_folder_given_twice(npz_run, tmp_path, monkeypatch):
+    monkeypatch.chdir(npz_run.parent)
+    line = assert_one_line_error(invoke("plot", npz_run, npz_run.name, "--out", tmp_path / "c.png"))
+    assert line == (f"error: {npz_run.name}: given twice (first as {npz_run}); name each run "
+                    "folder once")
+    assert not (tmp_path / "c.png").exists()
