@@ -321,7 +321,8 @@ def test_missing_unreadable_and_binary_files(tmp_path):
         f"{tmp_path / 'nope.yaml'}: no such file; "
         "check the path (configs/ holds the example configs)"
     )
-    assert load_error(tmp_path) == f"{tmp_path}: cannot read the file: Is a directory"
+    assert load_error(tmp_path) == (
+        f"{tmp_path}: a folder, not a config file; pass a YAML file such as configs/spiral.yaml")
     binary = tmp_path / "b.yaml"
     binary.write_bytes(b"\xff\xfe\x00")
     assert load_error(binary) == f"{binary}: cannot read the file: it is not UTF-8 text"
