@@ -118,20 +118,25 @@ def check_layer(
     names = _input_names(forward, inputs)
     given = inputs.values() if isinstance(inputs, dict) else inputs
     values = [np.array(v, dtype=np.float64) for v in given]  # copies: the caller's stay intact
+    pristine = [v.copy() for v in values]
     returned = forward(*values)
     if not (isinstance(returned, tuple) and len(returned) == 2):
         raise ConventionError(f"{getattr(forward, '__name__', 'forward')} must return "
                               f"(out, cache), as CS231n's layers do; it returned {_what(returned)}")
+    title = getattr(backward, "__name__", "backward")
+    changed = [n for n, v, p in zip(names, values, pristine, strict=True)
+               if not np.array_equal(v, p, equal_nan=True)]
+    if changed:
+        return _all_failed(title, names, _changed_hint(forward, changed, "forward"))
     out, cache = returned
     dout = np.random.default_rng(seed).standard_normal(np.shape(out))
     grads = backward(dout, cache)
     grads = tuple(grads) if isinstance(grads, tuple | list) else (grads,)
-    title = getattr(backward, "__name__", "backward")
     if len(grads) != len(values):
-        hint = (f"backward returned {len(grads)} gradient(s) for {len(values)} input(s): "
-                "return one gradient per input of forward, in the same order")
-        return [LayerCheck(title, "d" + n, float("inf"), LAYER_THRESHOLD, False, hint=hint)
-                for n in names]
+        return _all_failed(title, names, (
+            f"backward returned {len(grads)} gradient(s) for {len(values)} input(s): "
+            "return one gradient per input of forward, in the same order"))
+    narrow = _narrow_float(out, *grads)
     checks = []
     sampler = np.random.default_rng([seed, 1])  # dout's generator stays as it always was
     for position, (name, analytic) in enumerate(zip(names, grads, strict=True)):
@@ -147,10 +152,11 @@ def check_layer(
                                                        entries, h=h)
         else:
             numeric = np.empty(0)
-        weight_like = position > 0 or name.lower().startswith("w")
+        # The L2 convention's factor 2 lives in loss terms: a scalar out of a weight.
+        weight_like = (position > 0 or name.lower().startswith("w")) and np.size(out) == 1
         checks.append(_compare(title, "d" + name, analytic, numeric, values[position],
                                batch=values[0].shape[0] if values[0].ndim else 1,
-                               weight_like=weight_like, h=h, entries=entries))
+                               weight_like=weight_like, h=h, entries=entries, narrow=narrow))
     return checks
 
 
@@ -185,14 +191,22 @@ def check_loss(
         If ``loss_fn`` does not return ``(loss, dx)``.
     """
     x = np.array(x, dtype=np.float64)
-    returned = loss_fn(x.copy(), y)
+    given = x.copy()
+    returned = loss_fn(given, y)
+    name = getattr(loss_fn, "__name__", "loss")
     if not (isinstance(returned, tuple) and len(returned) == 2):
-        raise ConventionError(f"{getattr(loss_fn, '__name__', 'loss')} must return (loss, dx), "
-                              f"as CS231n's losses do; it returned {_what(returned)}")
+        raise ConventionError(f"{name} must return (loss, dx), as CS231n's losses do; it "
+                              f"returned {_what(returned)}")
     loss, analytic = returned
+    if np.ndim(loss) != 0 or not np.isreal(loss):
+        raise ConventionError(f"{name} must return the loss as one number (the mean over the "
+                              f"N examples), as CS231n's losses do; it returned "
+                              f"{_what_loss(loss)}")
+    if not np.array_equal(given, x, equal_nan=True):
+        return _all_failed(name, ["x"], _changed_hint(loss_fn, ["x"], "loss"))
     numeric = eval_numerical_gradient(lambda s: float(loss_fn(s, y)[0]), x, h=h)
-    check = _compare(getattr(loss_fn, "__name__", "loss"), "dx", analytic, numeric, x,
-                     batch=x.shape[0], weight_like=False, h=h, loss=float(loss))
+    check = _compare(name, "dx", analytic, numeric, x, batch=x.shape[0], weight_like=False,
+                     h=h, loss=float(loss), narrow=_narrow_float(loss, analytic))
     if not check.passed and np.shape(analytic) == x.shape:
         softmax = softmax_hint(np.asarray(analytic, dtype=np.float64), numeric, x, y)
         if softmax:
@@ -202,12 +216,19 @@ def check_loss(
 
 def _compare(name: str, parameter: str, analytic: object, numeric: np.ndarray,
              value: np.ndarray, *, batch: int, weight_like: bool, h: float,
-             loss: float | None = None, entries: np.ndarray | None = None) -> LayerCheck:
+             loss: float | None = None, entries: np.ndarray | None = None,
+             narrow: np.dtype | None = None) -> LayerCheck:
     """Judge one gradient, relative errors floored as :func:`~nettrainer.gradcheck.error_floor`.
 
     ``numeric`` holds the centred differences of ``value``'s entries at the flat
-    indices ``entries`` (all of them, in order, when None).
+    indices ``entries`` (all of them, in order, when None). ``narrow`` is a
+    float dtype narrower than float64 that the learner's code returned, whose
+    round-off alone fails the check.
     """
+    if analytic is None:
+        return LayerCheck(name, parameter, float("inf"), LAYER_THRESHOLD, False,
+                          hint=f"no gradient: {name} returned None for {parameter}; return an "
+                               f"array of its input's shape {value.shape}")
     analytic = np.asarray(analytic, dtype=np.float64)
     if analytic.shape != value.shape:
         return LayerCheck(name, parameter, float("inf"), LAYER_THRESHOLD, False,
@@ -221,9 +242,46 @@ def _compare(name: str, parameter: str, analytic: object, numeric: np.ndarray,
     errors = np.abs(checked - numeric) / np.maximum(floor, np.abs(checked) + np.abs(numeric))
     k = int(np.argmax(errors))
     worst = np.unravel_index(int(entries[k]), value.shape)
-    hint = diagnose(checked, numeric, at, batch, weight_like)
+    hint = (_narrow_hint(narrow) if narrow is not None
+            else diagnose(checked, numeric, at, batch, weight_like, loss=loss is not None))
     return LayerCheck(name, parameter, error, LAYER_THRESHOLD, False, tuple(int(i) for i in worst),
                       float(checked[k]), float(numeric[k]), hint)
+
+
+def _all_failed(name: str, inputs: Sequence[str], hint: str) -> list[LayerCheck]:
+    """One failed record per input, all with ``hint``: the check could not be made."""
+    return [LayerCheck(name, "d" + n, float("inf"), LAYER_THRESHOLD, False, hint=hint)
+            for n in inputs]
+
+
+def _changed_hint(function: Callable, inputs: Sequence[str], kind: str) -> str:
+    """Say that ``function`` changed its ``inputs`` in place, which spoils every check."""
+    named = ", ".join(inputs)
+    return (f"{getattr(function, '__name__', kind)} changed its input {named} in place (e.g. "
+            "x[x < 0] = 0 or x -= x.max(...)), so the backward pass and the numerical "
+            "gradient see other values; compute into a new array (np.maximum(x, 0), "
+            "x - x.max(axis=1, keepdims=True))")
+
+
+def _narrow_float(*arrays: object) -> np.dtype | None:
+    """Return the narrowest float dtype below float64 among ``arrays``, or None."""
+    floats = [a.dtype for a in arrays if isinstance(a, np.ndarray | np.generic)
+              and a.dtype.kind == "f" and a.dtype.itemsize < 8]
+    return min(floats, key=lambda dtype: dtype.itemsize) if floats else None
+
+
+def _narrow_hint(dtype: np.dtype) -> str:
+    """Say why a gradient computed in ``dtype`` fails a float64 check."""
+    return (f"your code returned {dtype} arrays: the check runs in float64, and {dtype} "
+            f"round-off (about {np.finfo(dtype).eps:.0e} of each value) alone fails it; "
+            "compute in the inputs' dtype (no .astype to a narrower float)")
+
+
+def _what_loss(loss: object) -> str:
+    """Name a loss that is no single number."""
+    if np.ndim(loss):
+        return f"an array of shape {np.shape(loss)} (take its mean)"
+    return f"one {type(loss).__name__}"
 
 
 def _what(returned: object) -> str:

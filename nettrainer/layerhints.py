@@ -24,7 +24,7 @@ def shape_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:
 
 
 def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
-             batch: int, weight_like: bool) -> str | None:
+             batch: int, weight_like: bool, loss: bool = False) -> str | None:
     """Name the likely cause of a wrong gradient from the pattern of its error.
 
     Parameters
@@ -37,6 +37,8 @@ def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
         N, the batch size (the first dimension of the input).
     weight_like : bool
         Whether the input may be an L2-regularised weight.
+    loss : bool
+        Whether the gradient is a loss's, whose own value may be off by N.
 
     Returns
     -------
@@ -54,7 +56,7 @@ def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
     both = ~a_zero & ~n_zero
     ratios = analytic[both] / numeric[both]
     if ratios.size and np.ptp(ratios) <= SAME * np.abs(ratios).max():
-        hint = _ratio_hint(float(np.median(ratios)), batch, weight_like)
+        hint = _ratio_hint(float(np.median(ratios)), batch, weight_like, loss)
         if hint:
             return hint
     difference = analytic - numeric
@@ -68,14 +70,17 @@ def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
     return None
 
 
-def _ratio_hint(ratio: float, batch: int, weight_like: bool) -> str | None:
+def _ratio_hint(ratio: float, batch: int, weight_like: bool, loss: bool) -> str | None:
     def near(target: float) -> bool:
         return abs(ratio - target) <= SAME * abs(target)
 
     if batch > 2 and (near(batch) or near(1 / batch)):
         side = "a missing" if near(batch) else "an extra"
+        summed = ("; or the loss is summed over the N examples while dx is the gradient of "
+                  "their mean: divide the loss by N") if loss and near(1 / batch) else ""
         return (f"off by a factor of N={batch}: a missing or extra 1/N (mean over the batch); "
-                f"here the analytic gradient is {ratio:.4g} times the numeric one, so {side} 1/N")
+                f"here the analytic gradient is {ratio:.4g} times the numeric one, so {side} "
+                f"1/N in dx{summed}")
     if near(2) or near(0.5):
         if weight_like:
             return ("off by 2: the L2 convention (reg*W**2 has gradient 2*reg*W; "

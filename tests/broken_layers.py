@@ -93,3 +93,51 @@ def l2_backward_half(dout, cache):
     """REG * w: the gradient of 0.5 * REG * sum(w**2)."""
     return dout * REG * cache
 
+
+
+def relu_forward_in_place(x):
+    """x[x < 0] = 0: the input itself is clipped, so the backward's mask sees no negatives."""
+    x[x < 0] = 0
+    return x.copy(), x
+
+
+def softmax_loss_shifting_in_place(x, y):
+    """x -= max: the caller's scores are shifted, so each perturbed call sees other scores."""
+    x -= x.max(axis=1, keepdims=True)
+    return softmax_loss(x, y)
+
+
+def softmax_loss_summed(x, y):
+    """The loss sums over the batch, while dx is the gradient of the mean."""
+    loss, dx = softmax_loss(x, y)
+    return loss * x.shape[0], dx
+
+
+def softmax_loss_per_example(x, y):
+    """Returns one loss per example: the mean was forgotten."""
+    probs, onehot = _probs_onehot(x, y)
+    return -np.log(probs[np.arange(x.shape[0]), y]), (probs - onehot) / x.shape[0]
+
+
+def affine_backward_doubled(dout, cache):
+    """Every gradient twice too large: a constant factor, with no L2 term anywhere."""
+    x, w, _ = cache
+    return (2 * (dout @ w.T).reshape(x.shape), 2 * x.reshape(x.shape[0], -1).T @ dout,
+            2 * dout.sum(axis=0))
+
+
+def affine_backward_no_db(dout, cache):
+    """Forgets to return db: None in its place."""
+    x, w, _ = cache
+    return (dout @ w.T).reshape(x.shape), x.reshape(x.shape[0], -1).T @ dout, None
+
+
+def affine_forward_float32(x, w, b):
+    """Computes in float32 (a .astype(np.float32) copied from a training script)."""
+    return affine_forward(x.astype(np.float32), w.astype(np.float32), b.astype(np.float32))
+
+
+def affine_backward_float32(dout, cache):
+    x, w, _ = cache
+    dout = dout.astype(np.float32)
+    return (dout @ w.T).reshape(x.shape), x.reshape(x.shape[0], -1).T @ dout, dout.sum(axis=0)

@@ -9,7 +9,7 @@ import pytest
 import nettrainer.gradcheck
 from nettrainer import layers, reports, usercode
 from nettrainer.errors import ConfigError
-from nettrainer.layercheck import LayerCheck, check_layer, check_loss
+from nettrainer.layercheck import ConventionError, LayerCheck, check_layer, check_loss
 from nettrainer.reports import results_table
 
 RNG_SEED = 7
@@ -411,3 +411,58 @@ def test_large_inputs_are_checked_on_a_sample_and_the_worst_entry_is_named_in_pl
     dout = np.random.default_rng(0).standard_normal((50, 30))
     true_dx = layers.affine_backward(dout, cache)[0]
     assert dx_check.analytic == pytest.approx(1.001 * true_dx[dx_check.worst_index], rel=1e-12)
+
+
+def test_a_forward_that_changes_its_input_in_place_fails_with_that_hint():
+    x = np.random.default_rng(3).standard_normal((4, 5))
+    before = x.copy()
+    (check,) = check_layer(broken.relu_forward_in_place, layers.relu_backward, {"x": x})
+    assert not check.passed and check.rel_error == float("inf")
+    assert check.hint.startswith("relu_forward_in_place changed its input x in place")
+    assert "np.maximum(x, 0)" in check.hint
+    assert np.array_equal(x, before)  # the caller's array is never handed over
+
+
+def test_a_loss_that_changes_its_scores_in_place_fails_with_that_hint():
+    (check,) = check_loss(broken.softmax_loss_shifting_in_place, *scores_labels())
+    assert not check.passed
+    assert check.hint.startswith("softmax_loss_shifting_in_place changed its input x in place")
+
+
+def test_a_summed_loss_names_the_loss_as_well_as_dx():
+    (check,) = check_loss(broken.softmax_loss_summed, *scores_labels(n=8))
+    assert "so an extra 1/N in dx; or the loss is summed over the N examples" in check.hint
+    assert "divide the loss by N" in check.hint
+
+
+def test_a_loss_of_one_value_per_example_is_a_convention_error():
+    with pytest.raises(ConventionError) as error:
+        check_loss(broken.softmax_loss_per_example, *scores_labels(n=4))
+    assert str(error.value) == (
+        "softmax_loss_per_example must return the loss as one number (the mean over the N "
+        "examples), as CS231n's losses do; it returned an array of shape (4,) (take its mean)")
+
+
+def test_a_factor_2_in_an_affine_layer_is_no_l2_hint():
+    checks = check_layer(layers.affine_forward, broken.affine_backward_doubled, affine_inputs())
+    assert [c.passed for c in checks] == [False] * 3
+    for check in checks:
+        assert check.hint == "off by a factor of 2: a constant factor 2 is missing or extra"
+
+
+def test_a_gradient_returned_as_none_says_so():
+    check = only_failure(check_layer(layers.affine_forward, broken.affine_backward_no_db,
+                                     affine_inputs()))
+    assert check.parameter == "db"
+    assert check.hint == ("no gradient: affine_backward_no_db returned None for db; return an "
+                          "array of its input's shape (4,)")
+
+
+def test_a_layer_computing_in_float32_is_told_so():
+    checks = check_layer(broken.affine_forward_float32, broken.affine_backward_float32,
+                         affine_inputs())
+    failed = [c for c in checks if not c.passed]
+    assert failed
+    for check in failed:
+        assert check.hint.startswith("your code returned float32 arrays: the check runs in "
+                                     "float64, and float32 round-off (about 1e-07")
