@@ -14,7 +14,8 @@ import importlib.util
 import inspect
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -64,23 +65,35 @@ def load_functions(spec: str, count: int, option: str) -> list[Callable]:
 
 
 def _import(where: str, option: str) -> object:
+    """Import a ``.py`` file or a module, as ``python -m`` would from the current folder.
+
+    A file inside a package (a folder with ``__init__.py``, like CS231n's
+    ``cs231n/layer_utils.py``) is imported as its module, so its relative
+    imports (``from .layers import *``) work; any other file beside its
+    sibling files.
+    """
     is_file = where.endswith(".py") or "/" in where or "\\" in where or Path(where).is_file()
     try:
         if not is_file:
-            return importlib.import_module(where)
+            with _on_path(Path.cwd()):
+                return importlib.import_module(where)
         path = Path(where)
+        if path.is_dir():
+            raise ConfigError(f"{option}: {where} is a folder; give the .py file in it that "
+                              "defines the functions (or an importable module)")
         if not path.is_file():
             raise ConfigError(f"{option}: no such file: {where}")
+        root, name = _module_of(path.resolve())
+        if name is not None:
+            with _on_path(root):
+                return importlib.import_module(name)
         spec = importlib.util.spec_from_file_location(path.stem, path)
         if spec is None:  # not a suffix Python imports: a .yaml, a .txt
             raise ConfigError(f"{option}: {where} is not a Python file; give the .py file "
                               "that defines the functions (or an importable module)")
         module = importlib.util.module_from_spec(spec)
-        sys.path.insert(0, str(path.resolve().parent))  # so it can import its sibling files
-        try:
+        with _on_path(path.resolve().parent):  # so it can import its sibling files
             spec.loader.exec_module(module)
-        finally:
-            sys.path.remove(str(path.resolve().parent))
         return module
     except ConfigError:
         raise
@@ -89,6 +102,31 @@ def _import(where: str, option: str) -> object:
                           "(give a .py file path or an importable module)") from error
     except Exception as error:
         raise ConfigError(f"{option}: importing {where} failed: {_one_line(error)}") from error
+
+
+def _module_of(path: Path) -> tuple[Path, str | None]:
+    """Return the folder above ``path``'s outermost package and its dotted module name.
+
+    The name is None when ``path`` is in no package (its folder has no ``__init__.py``).
+    """
+    top = path.parent
+    if path.suffix != ".py" or not (top / "__init__.py").is_file():
+        return top, None
+    while (top.parent / "__init__.py").is_file():
+        top = top.parent
+    parts = path.with_suffix("").relative_to(top.parent).parts
+    return top.parent, ".".join(parts)
+
+
+@contextmanager
+def _on_path(folder: Path) -> Iterator[None]:
+    """Put ``folder`` first on ``sys.path`` for the block."""
+    entry = str(folder)
+    sys.path.insert(0, entry)
+    try:
+        yield
+    finally:
+        sys.path.remove(entry)
 
 
 def _one_line(error: Exception) -> str:

@@ -1,6 +1,7 @@
 """check_layer / check_loss on correct layers and on the broken ones in broken_layers.py."""
 
 import dataclasses
+import sys
 
 import broken_layers as broken
 import numpy as np
@@ -291,6 +292,42 @@ def test_cli_layer_file_may_import_its_siblings(tmp_path):
     result = gradcheck("--layer", f"{tmp_path / 'mine.py'}:relu_forward:relu_backward",
                        "--shape", "3,4")
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def cs231n_package(tmp_path, monkeypatch):
+    """CS231n's layout: a package whose layer_utils imports its sibling relatively."""
+    package = tmp_path / "assignment" / "cs231n_nt_test"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "layers.py").write_text("from nettrainer.layers import *  # noqa\n")
+    (package / "layer_utils.py").write_text(
+        "from .layers import *  # noqa\n\n\n"
+        "def affine_relu_forward(x, w, b):\n"
+        "    a, fc_cache = affine_forward(x, w, b)\n"
+        "    out, relu_cache = relu_forward(a)\n"
+        "    return out, (fc_cache, relu_cache)\n\n\n"
+        "def affine_relu_backward(dout, cache):\n"
+        "    fc_cache, relu_cache = cache\n"
+        "    return affine_backward(relu_backward(dout, relu_cache), fc_cache)\n")
+    monkeypatch.chdir(package.parent)
+    yield package
+    for name in [m for m in sys.modules if m.startswith(package.name)]:
+        del sys.modules[name]
+
+
+@pytest.mark.parametrize("where", ["cs231n_nt_test/layer_utils.py", "cs231n_nt_test.layer_utils"])
+def test_cli_layer_in_a_package_with_relative_imports(cs231n_package, where):
+    shapes = ("--shape", "4,5", "--shape", "5,3", "--shape", "3")
+    result = gradcheck("--layer", f"{where}:affine_relu_forward:affine_relu_backward", *shapes)
+    assert result.exit_code == 0, result.output
+    assert "3 passed, 0 failed" in result.output
+
+
+def test_cli_a_folder_is_named_as_such(cs231n_package):
+    result = gradcheck("--layer", "cs231n_nt_test/:f:b", "--shape", "3")
+    assert result.output == ("error: --layer: cs231n_nt_test/ is a folder; give the .py file in "
+                             "it that defines the functions (or an importable module)\n")
 
 
 def test_cli_loss_pass_and_fail(my_layers):
