@@ -138,7 +138,15 @@ class Solver(ResumableState):
         self._reset()
 
     def _initial_learning_rate(self) -> float:
+        """Return the configured rate, refusing keys the rule would silently ignore (``lr``)."""
         defaults = self.update_rule(np.zeros(1), np.zeros(1), {})[1]
+        unknown = sorted(set(self.base_config) - set(defaults))
+        if unknown:
+            raise RegistryError(
+                f"optim_config key(s) {', '.join(map(repr, unknown))} unknown to "
+                f"{self.update_rule.__name__}, which would ignore them; its keys: "
+                f"{', '.join(defaults)}"
+            )
         return float(self.base_config.get("learning_rate", defaults["learning_rate"]))
 
     def _reset(self) -> None:

@@ -322,6 +322,26 @@ def test_unknown_names_raise_registry_errors_listing_the_choices(option, value, 
         assert name in message
 
 
+@pytest.mark.parametrize(("rule", "optim_config", "said"), [
+    ("sgd", {"lr": 0.1}, "'lr' unknown to sgd, which would ignore them; its keys: learning_rate"),
+    ("adam", {"learning_rate": 1e-3, "beta": 0.9},
+     "'beta' unknown to adam, which would ignore them; its keys: learning_rate, beta1, beta2, "
+     "epsilon, t, m, v"),
+])
+def test_optim_config_keys_the_rule_would_ignore_are_refused(rule, optim_config, said):
+    with pytest.raises(RegistryError) as excinfo:
+        Solver(make_model(), make_data(), update_rule=rule, optim_config=optim_config)
+    assert str(excinfo.value) == f"optim_config key(s) {said}"
+
+
+def test_optim_config_may_hold_every_hyperparameter_its_rule_uses():
+    config = {"learning_rate": 1e-2, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-7}
+    solver = Solver(make_model(), make_data(), update_rule="adam", optim_config=config,
+                    num_epochs=1)
+    solver.train()
+    assert solver.optim_configs["W1"]["beta1"] == 0.8
+
+
 def test_train_accuracy_is_measured_on_a_random_subsample():
     """Only the first 20 of 100 training rows carry the model's own predictions as labels."""
     model = make_model(std=1.0)
