@@ -177,9 +177,10 @@ class TwoLayerNet:
         draws from it. Every ``max(num_train // batch_size, 1)`` iterations,
         iteration 0 included, the train accuracy on the current batch and the
         validation accuracy are recorded and the learning rate is multiplied by
-        ``learning_rate_decay``. For the full training loop with shuffling,
-        other update rules, checkpoints and callbacks use
-        :class:`~nettrainer.solver.Solver`.
+        ``learning_rate_decay`` (CS231n's Python 3 code divides with ``/``, which
+        differs when ``num_train`` is not a multiple of ``batch_size``). For the
+        full training loop with shuffling, other update rules, checkpoints and
+        callbacks use :class:`~nettrainer.solver.Solver`.
 
         Parameters
         ----------
