@@ -170,7 +170,7 @@ class TwoLayerNet:
         batch_size: int = 200,
         verbose: bool = False,
     ) -> dict[str, list[float]]:
-        """Train with vanilla SGD exactly as CS231n assignment 1's ``TwoLayerNet.train``.
+        """Train with vanilla SGD as CS231n assignment 1's ``TwoLayerNet.train`` does.
 
         Each iteration draws one ``np.random.choice(num_train, batch_size)``
         (with replacement) from the global generator, and nothing else here
