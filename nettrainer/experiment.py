@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nettrainer import __version__, config, data, runs
+from nettrainer import __version__, config, data, run_folders, runs
 from nettrainer.data import Dataset
 from nettrainer.errors import ConfigError, DivergenceError
 from nettrainer.gradcheck import CheckResult, check_model
@@ -167,9 +167,9 @@ def build_solver(
 def new_run(cfg: config.Config, dataset: Dataset) -> Iterator[Path]:
     """Create a new run folder holding the resolved config and the fitted preprocessing.
 
-    If the block fails before training starts (see
-    :func:`~nettrainer.runs.discarded_unless_started`), the folder goes, with
-    the folders made for it that are left empty.
+    If the block fails before training starts, the folder goes, with the
+    folders made for it that are left empty (see
+    :func:`~nettrainer.run_folders.new_run_folder`).
 
     Yields
     ------
@@ -177,9 +177,7 @@ def new_run(cfg: config.Config, dataset: Dataset) -> Iterator[Path]:
         For :func:`train_run`.
     """
     output = Path(cfg.output.dir).expanduser()
-    made = runs.outermost_missing(output / cfg.run_name)
-    run_dir = runs.new_run_dir(output, cfg.run_name)
-    with runs.discarded_unless_started(run_dir, made):
+    with run_folders.new_run_folder(output, cfg.run_name) as run_dir:
         runs.write_text(run_dir / "config.yaml", config.dump(cfg, versions=versions()))
         runs.write_npz(run_dir / "preprocess.npz", dataset.preprocess_state)
         runs.write_json(run_dir / "dataset.json", dataset_info(dataset))

@@ -22,7 +22,15 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from nettrainer import __version__, config, evaluation, experiment, plots, runs
+from nettrainer import (
+    __version__,
+    config,
+    evaluation,
+    experiment,
+    plots,
+    run_folders,
+    runs,
+)
 from nettrainer.cli import cli
 from nettrainer.errors import CheckpointError
 from nettrainer.progress import Progress
@@ -256,7 +264,7 @@ def twin_runs(tmp_path_factory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("twins")
     cfg = tiny_config(base / "runs", epochs=4)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(runs, "datetime", FrozenClock)
+        patch.setattr(run_folders, "datetime", FrozenClock)
         assert train(base, cfg).exit_code == 0
         first = only_run(base / "runs")
         (base / "first-metrics.csv").write_text((first / "metrics.csv").read_text())
@@ -653,7 +661,7 @@ def test_a_kill_while_the_first_files_are_written_leaves_a_folder_that_says_so(
 ):
     with monkeypatch.context() as patch, pytest.raises(HardKill):
         failing_first_write_of(name, patch, HardKill())
-        patch.setattr(runs, "discarded_unless_started",  # SIGKILL leaves no time to clean up
+        patch.setattr(run_folders, "discarded_unless_started",  # SIGKILL: no time to clean up
                       lambda run_dir, made=None: contextlib.nullcontext(run_dir))
         train(tmp_path, tiny_config(tmp_path / "runs"))
     run_dir = only_run(tmp_path / "runs")

@@ -8,7 +8,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from nettrainer import runs
+from nettrainer import run_folders, runs
 from nettrainer.errors import CheckpointError
 from nettrainer.run_checks import RUN_STATUSES
 
@@ -146,7 +146,7 @@ def test_read_npz_missing_file_is_checkpoint_error(tmp_path):
 
 
 def test_new_run_dir_never_reuses_a_folder(tmp_path):
-    made = [runs.new_run_dir(tmp_path, "spiral", now=NOW) for _ in range(3)]
+    made = [run_folders.new_run_dir(tmp_path, "spiral", now=NOW) for _ in range(3)]
     assert [path.name for path in made] == [STAMP, f"{STAMP}-1", f"{STAMP}-2"]
     assert all(path.parent == tmp_path / "spiral" and path.is_dir() for path in made)
     assert all(not any(path.iterdir()) for path in made)
@@ -156,7 +156,7 @@ def test_new_run_dir_skips_existing_folder_with_content(tmp_path):
     existing = tmp_path / "spiral" / STAMP
     existing.mkdir(parents=True)
     (existing / "config.yaml").write_text("name: spiral\n")
-    fresh = runs.new_run_dir(tmp_path, "spiral", now=NOW)
+    fresh = run_folders.new_run_dir(tmp_path, "spiral", now=NOW)
     assert fresh != existing
     assert (existing / "config.yaml").read_text() == "name: spiral\n"
 
