@@ -6,6 +6,7 @@ fallbacks swallow that (PyYAML falls back from libyaml): the Ctrl-C is lost,
 and the command runs to its end. Where nothing swallows it (matplotlib), it is
 a traceback and exit 1 instead of the command line's ``interrupted``. Standard
 library only, so that it can guard the command line's first imports.
+SIGTERM is held too where a Python handler turns it into an exception.
 """
 
 import signal
@@ -16,20 +17,26 @@ from contextlib import contextmanager
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """Record SIGINT inside the block; at its end, deliver it to the handler in force before.
+    """Record SIGINT and SIGTERM inside the block; at its end, deliver each, in order.
 
-    Outside the main thread (which alone receives signals), or when the
-    handler in force was not set from Python, nothing changes.
+    Each goes to the handler in force before the block, once per arrival, so
+    that during training a second Ctrl-C still aborts. Only signals whose
+    handler is Python code are held (SIGTERM's default ends the process at
+    once, inside the block or not). Outside the main thread, which alone
+    receives signals, nothing changes.
     """
-    previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or previous is None:
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
+    held = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    held = {signum: handler for signum, handler in held.items() if callable(handler)}
     received: list[int] = []
-    signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
+    for signum in held:
+        signal.signal(signum, lambda signum, _frame: received.append(signum))
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-    if received:
-        signal.raise_signal(signal.SIGINT)
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+    for signum in received:
+        signal.raise_signal(signum)

@@ -106,12 +106,14 @@ def interrupt_handler(progress: Progress) -> Iterator[None]:
 
     def handle(signum: int, _frame: Any) -> None:
         progress.stop_signal = signum
-        for each, stop in STOPS.items():
-            signal.signal(each, stop.abort)
+        for each in previous:
+            signal.signal(each, STOPS[each].abort)
         stop = STOPS[signum]
         click.echo(f"\n{stop.stopping if progress.training else stop.finishing}", err=True)
 
-    previous = {signum: signal.signal(signum, handle) for signum in STOPS}
+    # A signal ignored from the start (a background job of a script) stays ignored.
+    previous = {signum: signal.signal(signum, handle) for signum in STOPS
+                if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
         yield
     finally:

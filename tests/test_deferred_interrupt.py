@@ -97,3 +97,32 @@ def test_a_ctrl_c_while_an_extension_imports_is_delivered_after_it(extension, st
     assert "imported" not in done.stdout
     assert done.returncode != 0
     assert done.stderr.rstrip().endswith("KeyboardInterrupt"), done.stderr
+
+
+def test_every_signal_held_is_delivered_so_a_second_ctrl_c_still_aborts():
+    stops = []
+
+    def first_stops_then_aborts(signum, _frame):  # as training's interrupt handler does
+        stops.append(signum)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, first_stops_then_aborts)
+    try:
+        with pytest.raises(KeyboardInterrupt), interrupts_deferred():
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+        assert stops == [signal.SIGINT]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_sigterm_with_a_python_handler_is_held_too():
+    received = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: received.append(signum))
+    try:
+        with interrupts_deferred():
+            signal.raise_signal(signal.SIGTERM)
+            assert received == []
+        assert received == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -63,3 +63,17 @@ def test_the_command_line_still_runs_in_a_worker_thread(tmp_path):
     worker.join()
     assert results[0].exit_code == 2, results[0].exception
     assert "not a nettrainer run folder" in results[0].stderr
+
+
+def test_a_signal_ignored_from_the_start_stays_ignored_during_training():
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a script's background job
+    try:
+        progress = SimpleNamespace(stop_signal=None, training=True)
+        with interrupt_handler(progress):
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN
+            signal.raise_signal(signal.SIGINT)
+        assert progress.stop_signal is None
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
