@@ -9,6 +9,8 @@ one line on stderr and the error's exit code (2, or 3 for divergence).
 import errno
 import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -24,15 +26,15 @@ with interrupts_deferred():  # a Ctrl-C while numpy and yaml import comes after,
     from nettrainer.cli_resume import resume_data, resumed_config
     from nettrainer.console import discard_stdout, echo
     from nettrainer.data import Dataset
-    from nettrainer.errors import ConfigError, NettrainerError
+    from nettrainer.errors import CheckpointError, ConfigError, NettrainerError
     from nettrainer.picture_paths import picture_path
     from nettrainer.progress import Progress
     from nettrainer.run_lock import training_lock
     from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
 
 # Where each command's option to write elsewhere is, for a file it may not write.
-ELSEWHERE = {"train": "--out DIR; to resume, a writable copy of the run folder",
-             "plot": "--out FILE", "evaluate": "--plot FILE", "data": "data fetch --dir DIR"}
+ELSEWHERE = {"train": "--out DIR", "plot": "--out FILE", "evaluate": "--plot FILE",
+             "data": "data fetch --dir DIR"}
 # The fix for a file the system will not let a command write, by errno.
 WRITE_FIXES = {
     errno.EACCES: "fix its permissions, or write elsewhere",
@@ -156,9 +158,29 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
         with experiment.new_run(cfg, dataset) as run_dir, training_lock(run_dir):
             _train_in(run_dir, cfg, dataset, None, quiet=quiet, resume=False)
         return
-    with training_lock(resume_dir):
+    with training_lock(resume_dir), unwritable_run_folder(resume_dir):
         dataset, missing_test = resume_data(resume_dir, cfg)
         _train_in(resume_dir, cfg, dataset, missing_test, quiet=quiet, resume=True)
+
+
+@contextmanager
+def unwritable_run_folder(run_dir: Path) -> Iterator[None]:
+    """Turn a run folder the system will not write into one line on how to resume it anyway.
+
+    A resumed run stays in its folder (``--out`` is refused), so the fix is a
+    writable copy of it.
+    """
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in WRITE_FIXES:
+            raise
+        copy = shlex.quote(f"{run_dir}-copy")
+        raise CheckpointError(
+            f"{run_dir}: the run folder cannot be written ({error.strerror}: "
+            f"{error.filename}); resume a writable copy: cp -r {shlex.quote(str(run_dir))} "
+            f"{copy} && nettrainer train --resume {copy}"
+        ) from None
 
 
 def _train_in(

@@ -625,8 +625,10 @@ def test_a_run_folder_that_may_not_be_written_says_how_to_resume_it(npz_run, mon
     monkeypatch.setattr(runs, "write_text", refused)
     line = assert_one_line_error(
         invoke("train", "--resume", npz_run, "--set", "train.epochs=9"))
-    assert line.endswith("fix its permissions, or write elsewhere (--out DIR; to resume, a "
-                         "writable copy of the run folder)"), line
+    assert line == (
+        f"error: {npz_run}: the run folder cannot be written (Operation not permitted: "
+        f"{npz_run / 'config.yaml'}); resume a writable copy: cp -r {npz_run} {npz_run}-copy "
+        f"&& nettrainer train --resume {npz_run}-copy"), line
 
 
 EPOCH_0_FILES = ("last.npz", "best.npz", "metrics.csv", "history.json")  # written before step 1
