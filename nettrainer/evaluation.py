@@ -153,7 +153,7 @@ def evaluate_run(run_dir: Path, split: str, checkpoint: str) -> dict[str, Any]:
         )
     model = experiment.build_model(cfg, dataset)
     saved = load_checkpoint_params(run_dir, checkpoint)
-    model.params = checked_params(saved, model.params)
+    model.params = checked_params(saved, model.params, f"{Path(run_dir) / checkpoint}.npz")
     X, y = part
     matrix = confusion_matrix(y, model.predict(X), dataset.num_classes)
     counts = matrix.sum(axis=1)
@@ -257,19 +257,27 @@ class PeriodicCurves:
             self.last = time.perf_counter()
 
 
+def _param_template(input_size: int, hidden_size: int, num_classes: int) -> dict:
+    """Zeros shaped like a TwoLayerNet's params (D, H, C), to check a checkpoint against."""
+    return {"W1": np.zeros((input_size, hidden_size)), "b1": np.zeros(hidden_size),
+            "W2": np.zeros((hidden_size, num_classes)), "b2": np.zeros(num_classes)}
+
+
 def _single_run_pictures(run_dir: Path) -> tuple[Any, Any]:
     """First-layer weights for image data, decision regions for 2-D data, else nothing."""
     info = runs.read_dataset_info(run_dir)
     best_path = run_dir / BEST_PARAMS_SOURCE
     if not best_path.exists():
         return None, None
+    cfg = read_run_config(run_dir)
     params = runs.read_npz(best_path)
     if info.get("image_shape"):
+        sizes = info.get("input_size"), cfg.model.hidden_size, len(info.get("class_names", ()))
+        params = checked_params(params, _param_template(*sizes), str(best_path))
         return (params["W1"], tuple(info["image_shape"])), None
     if info.get("input_size") == 2:
-        cfg = read_run_config(run_dir)
         dataset = load_run_dataset(run_dir, cfg, with_test=False)
         model = experiment.build_model(cfg, dataset)
-        model.params = checked_params(params, model.params)
+        model.params = checked_params(params, model.params, str(best_path))
         return None, _plots().DecisionRegions(model.predict, dataset.X_train, dataset.y_train)
     return None, None

@@ -80,7 +80,9 @@ class ResumableState:
         self._restorable = False
 
 
-def checked_params(saved: dict, current: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def checked_params(
+    saved: dict, current: dict[str, np.ndarray], where: str = "saved params"
+) -> dict[str, np.ndarray]:
     """Copy saved params into the dtype of ``current``, checking names and shapes.
 
     Parameters
@@ -89,6 +91,8 @@ def checked_params(saved: dict, current: dict[str, np.ndarray]) -> dict[str, np.
         Params read from a checkpoint.
     current : dict of str to ndarray
         The model's params, whose names, shapes and dtypes the copies must match.
+    where : str
+        Where the params were read from (a file), for messages.
 
     Returns
     -------
@@ -102,12 +106,14 @@ def checked_params(saved: dict, current: dict[str, np.ndarray]) -> dict[str, np.
     """
     if set(saved) != set(current):
         raise CheckpointError(
-            f"saved params {sorted(saved)} do not match the model's {sorted(current)}"
+            f"{where}: params {sorted(saved)} do not match the model's {sorted(current)}; "
+            "the file was changed outside nettrainer: restore it"
         )
     for name, value in current.items():
         if np.shape(saved[name]) != value.shape:
             raise CheckpointError(
-                f"saved {name} has shape {np.shape(saved[name])}, the model needs {value.shape}; "
+                f"{where}: {name} has shape {np.shape(saved[name])}, the model needs "
+                f"{value.shape}; "
                 "was the checkpoint made with another model.hidden_size or data set?"
             )
     return {name: np.array(saved[name], dtype=value.dtype) for name, value in current.items()}

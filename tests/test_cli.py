@@ -1389,3 +1389,14 @@ def test_plot_refuses_a_run_folder_given_twice(npz_run, tmp_path, monkeypatch):
     assert line == (f"error: {npz_run.name}: given twice (first as {npz_run}); name each run "
                     "folder once")
     assert not (tmp_path / "c.png").exists()
+
+
+def test_a_best_npz_with_other_arrays_is_one_line_naming_it(spiral_run, tmp_path):
+    run_dir = tmp_path / "run"
+    shutil.copytree(spiral_run, run_dir)
+    np.savez(run_dir / "best.npz", foo=np.ones(3))
+    for args in (("evaluate", run_dir, "--split", "val"), ("plot", run_dir)):
+        line = assert_one_line_error(invoke(*args))
+        assert line == (f"error: {run_dir / 'best.npz'}: params ['foo'] do not match the "
+                        "model's ['W1', 'W2', 'b1', 'b2']; the file was changed outside "
+                        "nettrainer: restore it"), line
