@@ -98,6 +98,9 @@ def _import(where: str, option: str) -> object:
     except ConfigError:
         raise
     except ModuleNotFoundError as error:
+        if is_file or not where.startswith(str(error.name)):  # a module it imports is missing
+            raise ConfigError(f"{option}: importing {where} failed: {_one_line(error)}; install "
+                              f"{error.name!r} or fix the import") from error
         raise ConfigError(f"{option}: cannot import {where}: {error} "
                           "(give a .py file path or an importable module)") from error
     except Exception as error:
@@ -131,11 +134,14 @@ def _on_path(folder: Path) -> Iterator[None]:
 
 def _one_line(error: Exception) -> str:
     """Describe the error and the innermost line of the learner's own code that raised it."""
-    library = (str(Path(__file__).parent), str(Path(np.__file__).parent), "<frozen ")
+    library = (str(Path(__file__).parent), str(Path(np.__file__).parent),
+               str(Path(importlib.__file__).parent), "<frozen ")
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if not f.filename.startswith(library)]
     frame = frames[-1] if frames else None
     place = f" ({Path(frame.filename).name} line {frame.lineno})" if frame else ""
+    if isinstance(error, SyntaxError):  # raised where the file is compiled, not in it
+        return f"SyntaxError: {error.msg} ({Path(str(error.filename)).name} line {error.lineno})"
     return f"{type(error).__name__}: {error}{place}"
 
 

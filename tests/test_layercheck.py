@@ -324,6 +324,21 @@ def test_cli_layer_in_a_package_with_relative_imports(cs231n_package, where):
     assert "3 passed, 0 failed" in result.output
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("import nonexistent_pkg_nt\n", "importing cs231n_nt_test/bad.py failed: ModuleNotFoundError: "
+     "No module named 'nonexistent_pkg_nt' (bad.py line 1); install 'nonexistent_pkg_nt' or fix "
+     "the import"),
+    ("def f(:\n", "importing cs231n_nt_test/bad.py failed: SyntaxError: invalid syntax (bad.py "
+     "line 1)"),
+])
+@pytest.mark.parametrize("form", ["cs231n_nt_test/bad.py", "cs231n_nt_test.bad"])
+def test_cli_a_file_that_cannot_be_imported_names_its_own_line(cs231n_package, text, message,
+                                                               form):
+    (cs231n_package / "bad.py").write_text(text)
+    result = gradcheck("--loss", f"{form}:f")
+    assert result.output == f"error: --loss: {message.replace('cs231n_nt_test/bad.py', form)}\n"
+
+
 def test_cli_a_folder_is_named_as_such(cs231n_package):
     result = gradcheck("--layer", "cs231n_nt_test/:f:b", "--shape", "3")
     assert result.output == ("error: --layer: cs231n_nt_test/ is a folder; give the .py file in "
