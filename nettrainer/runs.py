@@ -205,14 +205,23 @@ def read_metrics(path: Path) -> list[dict[str, float]]:
     """
     if not Path(path).exists():
         return []
+    rows = []
     with open(path, newline="") as handle:
-        try:
-            return [
-                {key: float(value) if value != "" else float("nan") for key, value in row.items()}
-                for row in csv.DictReader(handle)
-            ]
-        except (TypeError, ValueError) as error:  # TypeError: a missing cell reads as None
-            raise CheckpointError(f"{path}: cannot be read ({error}); {changed(path)}") from None
+        reader = csv.DictReader(handle)
+        for row in reader:
+            cells = list(row.values())
+            if None in row or None in cells:  # more cells than the header names, or fewer
+                more = "more" if None in row else "fewer"
+                problem = f"line {reader.line_num} has {more} cells than the header"
+            else:
+                try:
+                    rows.append({key: float(value) if value != "" else float("nan")
+                                 for key, value in row.items()})
+                    continue
+                except ValueError as error:
+                    problem = f"line {reader.line_num}: {error}"
+            raise CheckpointError(f"{path}: cannot be read ({problem}); {changed(path)}")
+    return rows
 
 
 @dataclass(frozen=True)

@@ -1331,8 +1331,10 @@ def test_a_leading_tilde_in_paths_is_the_home_folder(tmp_path, monkeypatch):
 @pytest.mark.parametrize(("text", "said"), [
     ("garbage\n", "no row with the time of epoch 0, and last.npz has done 3 epoch(s)"),
     (None, "no row with the time of epoch 0, and last.npz has done 3 epoch(s)"),
-    ("epoch,seconds\n0,0\n1,x\n", "cannot be read (could not convert string to float: 'x')"),
-    ("epoch,seconds\n0,0\n1\n", "cannot be read ("),
+    ("epoch,seconds\n0,0\n1,x\n", "cannot be read (line 3: could not convert string to float: "
+     "'x')"),
+    ("epoch,seconds\n0,0\n1\n", "cannot be read (line 3 has fewer cells than the header)"),
+    ("epoch,seconds\n0,0,7\n", "cannot be read (line 2 has more cells than the header)"),
     ("epoch,seconds\n0,0\n1,0.1\n3,0.3\n", "no row with the time of epoch 2"),
 ])
 def test_a_resume_refuses_a_changed_metrics_csv_whose_times_it_would_lose(tmp_path, text, said):
