@@ -204,17 +204,21 @@ def test_negative_labels_of_a_stored_split_name_the_split(tmp_path):
     )
 
 
-@pytest.mark.parametrize(("dtype", "fix"), [
-    (float, "save y_train.astype(int), if its values are whole numbers"),
-    (str, "save class_names and indices: class_names, y_train = numpy.unique(y_train, "
-          "return_inverse=True)"),
+@pytest.mark.parametrize(("labels", "fix"), [
+    (lambda y: y.astype(float), "save y_train.astype(int) (its values are whole numbers)"),
+    (lambda y: y + 0.5, "y_train[0] is 0.5, no class index; save integer labels"),
+    (lambda y: y.astype(str), "save y_train.astype(int) (its labels are numbers written as text)"),
+    (lambda y: np.array(["cat", "dog"])[y % 2], "save class_names and indices: class_names, "
+     "y_train = numpy.unique(y_train, return_inverse=True)"),
+    (lambda y: y % 2 == 0, "save y_train as integers"),
 ])
-def test_labels_that_are_no_integers_are_refused_with_the_fix_for_their_kind(tmp_path, dtype, fix):
+def test_labels_that_are_no_integers_are_refused_with_the_fix_for_their_kind(tmp_path, labels,
+                                                                             fix):
     X, y = arrays(np.random.default_rng(0))
-    spec = save(tmp_path / "d.npz", X_train=X, y_train=y.astype(dtype))
-    kind = np.dtype(dtype) if dtype is float else y.astype(str).dtype
-    assert load_error(spec) == (
-        f"{spec.path}: y_train has dtype {kind}; labels must be integers in [0, C): {fix}")
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=labels(y))
+    message = load_error(spec)
+    assert message.startswith(f"{spec.path}: y_train has dtype "), message
+    assert message.endswith(f"; labels must be integers in [0, C): {fix}"), message
 
 
 @pytest.mark.parametrize("dtype", ["complex128", "<U4", "datetime64[s]"])
@@ -323,3 +327,16 @@ def test_a_single_npy_array_is_called_so(tmp_path):
     assert load_error(Spec(name="npz", path=str(path))) == (
         f"{path}: {NOT_NPZ}: a single .npy array, not named arrays; {SAVEZ}"
     )
+
+
+@pytest.mark.parametrize(("key", "fix"), [
+    ("class_names", "a str array: numpy.array(names, dtype=str)"),
+    ("y_train", "a numeric array"),
+])
+def test_an_object_array_is_refused_with_the_dtype_to_save_it_as(tmp_path, key, fix):
+    X, y = arrays(np.random.default_rng(0))
+    values = {"X_train": X, "y_train": y, "class_names": np.array(["a", "b", "c"])}
+    values[key] = np.array(list(values[key]), dtype=object)
+    spec = save(tmp_path / "d.npz", **values)
+    assert load_error(spec) == (f"{spec.path}: {key} is an object array, which is never "
+                                f"unpickled (allow_pickle=False); save it as {fix}")

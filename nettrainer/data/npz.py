@@ -218,7 +218,9 @@ def _read_array(npz: np.lib.npyio.NpzFile, key: str, path: Path) -> np.ndarray:
         if "allow_pickle" in str(exc):
             raise DataError(
                 f"{path}: {key} is an object array, which is never unpickled "
-                "(allow_pickle=False); save it as a numeric array (class_names as a str array)"
+                "(allow_pickle=False); save it as "
+                + ("a str array: numpy.array(names, dtype=str)" if key == "class_names"
+                   else "a numeric array")
             ) from None
         reason = str(exc)
     except (OSError, EOFError, zipfile.BadZipFile) as exc:

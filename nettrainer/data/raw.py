@@ -216,10 +216,26 @@ def _check_label_dtype(y: np.ndarray, name: str, where: str) -> None:
     if not _is_integer(y):
         raise DataError(
             f"{where}: y_{name} has dtype {y.dtype}; labels must be integers in [0, C): "
-            + (f"save class_names and indices: class_names, y_{name} = numpy.unique(y_{name}, "
-               "return_inverse=True)" if y.dtype.kind in "US"
-               else f"save y_{name}.astype(int), if its values are whole numbers")
+            + _label_fix(y, name)
         )
+
+
+def _label_fix(y: np.ndarray, name: str) -> str:
+    """Say how to turn labels that are no integers into class indices."""
+    as_int = f"save y_{name}.astype(int)"
+    if y.dtype.kind in "US":
+        digits = np.char.isdigit(y.astype(str)) if y.size else np.zeros(0, bool)
+        if digits.all():
+            return f"{as_int} (its labels are numbers written as text)"
+        return (f"save class_names and indices: class_names, y_{name} = numpy.unique(y_{name}, "
+                "return_inverse=True)")
+    if y.dtype.kind == "f":
+        fraction = ~np.isfinite(y) | (y != np.round(y))  # (N,)
+        if fraction.any():
+            row = int(np.flatnonzero(fraction)[0])
+            return f"y_{name}[{row}] is {float(y[row])!r}, no class index; save integer labels"
+        return f"{as_int} (its values are whole numbers)"
+    return f"save y_{name} as integers"
 
 
 def _check_non_negative(y: np.ndarray, name: str, where: str, at: Callable[[int], str]) -> None:
