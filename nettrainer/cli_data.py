@@ -4,6 +4,7 @@ Part of the command line: user mistakes propagate as
 :class:`~nettrainer.errors.NettrainerError` for :mod:`nettrainer.cli` to report.
 """
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -118,6 +119,7 @@ def info_command(
     Example: nettrainer data info fashion-mnist
     """
     column = -1 if label_column is None else _column(label_column)
+    target, path = os.path.expanduser(target), path and os.path.expanduser(path)  # as in a config
     try:
         report = info(target, path, csv_options=CsvOptions(column, header))
     except NettrainerError as error:

@@ -257,3 +257,12 @@ def test_help_shows_an_example():
     for command in ("fetch", "info"):
         result = CliRunner().invoke(data, [command, "--help"])
         assert f"Example: nettrainer data {command} fashion-mnist" in result.output
+
+
+def test_info_expands_a_leading_tilde_as_a_config_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    np.savez(tmp_path / "d.npz", X_train=np.zeros((6, 2)), y_train=np.arange(6) % 3)
+    for args in (["info", "~/d.npz"], ["info", "npz", "--path", "~/d.npz"]):
+        result = CliRunner().invoke(data, args)
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[0] == f"npz: npz data in {tmp_path / 'd.npz'}"
