@@ -45,16 +45,17 @@ def test_the_ctrl_c_comes_after_the_block_and_the_import_is_not_spoilt():
     assert signal.getsignal(signal.SIGINT) is before
 
 
-def test_the_handler_in_force_before_gets_the_signal():
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_the_python_handler_in_force_before_gets_the_signal(signum):
     received = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
+    previous = signal.signal(signum, lambda number, _frame: received.append(number))
     try:
         with interrupts_deferred():
-            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signum)
             assert received == []
-        assert received == [signal.SIGINT]
+        assert received == [signum]
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signum, previous)
 
 
 def test_a_block_without_ctrl_c_runs_as_usual():
@@ -115,14 +116,3 @@ def test_every_signal_held_is_delivered_so_a_second_ctrl_c_still_aborts():
     finally:
         signal.signal(signal.SIGINT, previous)
 
-
-def test_sigterm_with_a_python_handler_is_held_too():
-    received = []
-    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: received.append(signum))
-    try:
-        with interrupts_deferred():
-            signal.raise_signal(signal.SIGTERM)
-            assert received == []
-        assert received == [signal.SIGTERM]
-    finally:
-        signal.signal(signal.SIGTERM, previous)
