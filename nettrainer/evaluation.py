@@ -13,6 +13,7 @@ import numpy as np
 from nettrainer import config, data, experiment, runs
 from nettrainer.deferred_interrupt import interrupts_deferred
 from nettrainer.errors import CheckpointError, DataError
+from nettrainer.model import TwoLayerNet
 from nettrainer.solver_state import checked_params
 
 BEST_PARAMS_SOURCE = "best.npz"  # the checkpoint a run's weight grid and decision regions show
@@ -257,12 +258,6 @@ class PeriodicCurves:
             self.last = time.perf_counter()
 
 
-def _param_template(input_size: int, hidden_size: int, num_classes: int) -> dict:
-    """Zeros shaped like a TwoLayerNet's params (D, H, C), to check a checkpoint against."""
-    return {"W1": np.zeros((input_size, hidden_size)), "b1": np.zeros(hidden_size),
-            "W2": np.zeros((hidden_size, num_classes)), "b2": np.zeros(num_classes)}
-
-
 def _single_run_pictures(run_dir: Path) -> tuple[Any, Any]:
     """First-layer weights for image data, decision regions for 2-D data, else nothing."""
     info = runs.read_dataset_info(run_dir)
@@ -273,7 +268,8 @@ def _single_run_pictures(run_dir: Path) -> tuple[Any, Any]:
     params = runs.read_npz(best_path)
     if info.get("image_shape"):
         sizes = info.get("input_size"), cfg.model.hidden_size, len(info.get("class_names", ()))
-        params = checked_params(params, _param_template(*sizes), str(best_path))
+        shaped = TwoLayerNet(*sizes, rng=np.random.default_rng()).params  # the names and shapes
+        params = checked_params(params, shaped, str(best_path))
         return (params["W1"], tuple(info["image_shape"])), None
     if info.get("input_size") == 2:
         dataset = load_run_dataset(run_dir, cfg, with_test=False)
