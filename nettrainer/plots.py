@@ -41,24 +41,10 @@ from nettrainer.plot_data import (
 from nettrainer.runs import RunRecord, atomic_write
 
 __all__ = [
-    "DEFAULT_SUFFIX",
-    "DPI",
-    "IGNORED_KEYS",
-    "LOG_SCALE_RATIO",
-    "MAX_ANNOTATED_CLASSES",
-    "MAX_PLOTTED_LOSS",
-    "MAX_TILES",
-    "MESH_POINTS",
-    "PICTURE_FORMATS",
-    "DecisionRegions",
-    "differing_keys",
-    "loss_curve",
-    "plot_confusion",
-    "plot_runs",
-    "plot_weights",
-    "run_label",
-    "smooth",
-    "weight_grid",
+    "DEFAULT_SUFFIX", "DPI", "IGNORED_KEYS", "LOG_SCALE_RATIO", "MAX_ANNOTATED_CLASSES",
+    "MAX_PLOTTED_LOSS", "MAX_TILES", "MESH_POINTS", "PICTURE_FORMATS", "DecisionRegions",
+    "differing_keys", "loss_curve", "plot_confusion", "plot_runs", "plot_weights", "run_label",
+    "smooth", "weight_grid",
 ]
 
 LOG_SCALE_RATIO = 10.0  # losses spanning a decade or more get a log axis
