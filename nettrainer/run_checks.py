@@ -69,8 +69,8 @@ def _summary_changed(path: Path, summary: dict[str, Any], key: str, domain: str)
     )
 
 
-def check_metric_rows(rows: list[dict[str, float]], epochs: int, path: Path) -> list:
-    """Return ``metrics.csv``'s ``rows`` if they hold epochs 0 to ``epochs``, as a resume needs.
+def check_metric_rows(rows: list[dict[str, float]], epochs: int, path: Path) -> None:
+    """Check that ``metrics.csv``'s ``rows`` hold epochs 0 to ``epochs``, as a resume needs.
 
     A resumed run keeps the rows of the epochs its ``last.npz`` has done, and
     their times, which add up to the run's training time.
@@ -87,7 +87,6 @@ def check_metric_rows(rows: list[dict[str, float]], epochs: int, path: Path) -> 
                 f"{path}: no row with the time of epoch {epoch}, and last.npz has done "
                 f"{epochs} epoch(s); {changed(path)}"
             )
-    return rows
 
 
 def changed(path: Path) -> str:
