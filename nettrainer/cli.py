@@ -150,6 +150,9 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
     Example: nettrainer train configs/spiral.yaml --set train.epochs=50
     """
     cfg = resolve_config(config_path, overrides, out_dir, resume_dir)
+    if resume_dir is None:  # a resumed run's settings were warned about when it started
+        for line in config.unread_settings(cfg):
+            click.echo(f"warning: {line}", err=True)
     if print_config:
         echo(config.dump(cfg), nl=False)
         return

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from nettrainer.config_checks import build, config_error, show
+from nettrainer.config_checks import build, config_error, show, unread_settings
 from nettrainer.config_schema import (
     Config,
     DataConfig,
@@ -44,6 +44,7 @@ __all__ = [
     "load",
     "replace",
     "to_dict",
+    "unread_settings",
 ]
 
 

@@ -17,7 +17,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
-from nettrainer.config_schema import CHOICES, RANGES, Config, Domain
+from nettrainer.config_schema import CHOICES, RANGES, READ_ONLY_WHEN, Config, Domain
 from nettrainer.errors import ConfigError
 
 _OTHER_SECTION_CUTOFF = 0.7  # a key from another section is suggested only when this close
@@ -197,6 +197,46 @@ def _unknown_key(key: str, prefix: str, hints: Mapping[str, Any], source: str) -
         return config_error(source, f"unknown key {key}; did you mean {leaves[close[0]]}?")
     where = f" under {prefix.rstrip('.')}" if prefix else ""
     return config_error(source, f"unknown key {key}; valid keys{where} are {', '.join(hints)}")
+
+
+def unread_settings(cfg: Config) -> list[str]:
+    """Return one line per key set away from its default that ``cfg`` will never read.
+
+    Such a key is no error (a config may keep ``momentum`` for a switch back
+    to ``sgd_momentum`` with ``--set``), but a user tuning it would otherwise
+    see no change and not know why: ``train.momentum`` under ``adam``, the
+    generators' class counts for a file, ``std_epsilon`` without ``standardize``.
+
+    Parameters
+    ----------
+    cfg : Config
+        A validated config.
+
+    Returns
+    -------
+    list of str
+        Lines such as ``"train.momentum is 0.95, but train.optimizer is adam;
+        only sgd_momentum reads it"``, in the order of
+        :data:`~nettrainer.config_schema.READ_ONLY_WHEN`.
+    """
+    lines = []
+    for key, (deciding_key, readers) in READ_ONLY_WHEN.items():
+        value, decision = _setting(cfg, key), _setting(cfg, deciding_key)
+        if value != _setting(Config(), key) and decision not in readers:
+            lines.append(
+                f"{key} is {_word(value)}, but {deciding_key} is {_word(decision)}; it is read "
+                f"only when {deciding_key} is {' or '.join(map(_word, readers))}"
+            )
+    return lines
+
+
+def _setting(cfg: Config, key: str) -> Any:
+    return functools.reduce(getattr, key.split("."), cfg)
+
+
+def _word(value: Any) -> str:
+    """``value`` as a message shows a config value: names bare, the rest as :func:`show`."""
+    return value if isinstance(value, str) else show(value)
 
 
 def show(value: Any) -> str:

@@ -166,6 +166,28 @@ RANGES: dict[str, Domain] = {
     "output.dir": _PATH,
 }
 
+# The train keys each update rule reads (its optim_config); train.optimizer names the rule.
+OPTIMIZER_KEYS: dict[str, tuple[str, ...]] = {
+    "sgd": ("learning_rate",),
+    "sgd_momentum": ("learning_rate", "momentum"),
+    "rmsprop": ("learning_rate", "decay_rate", "epsilon"),
+    "adam": ("learning_rate", "beta1", "beta2", "epsilon"),
+}
+
+# Keys read only when another key has one of some values: key -> (that key, those values).
+READ_ONLY_WHEN: dict[str, tuple[str, tuple[Any, ...]]] = {
+    **{
+        f"train.{name}": ("train.optimizer", tuple(r for r, keys in OPTIMIZER_KEYS.items()
+                                                   if name in keys))
+        for name in ("momentum", "decay_rate", "beta1", "beta2", "epsilon")
+    },
+    "data.label_column": ("data.name", ("csv",)),
+    "data.header": ("data.name", ("csv",)),
+    "data.points_per_class": ("data.name", ("spiral", "blobs")),
+    "data.num_classes": ("data.name", ("spiral", "blobs")),
+    "data.preprocess.std_epsilon": ("data.preprocess.standardize", (True,)),
+}
+
 # Keys whose value must be one of a set of names; each entry returns the names.
 CHOICES: dict[str, Callable[[], Sequence[str]]] = {
     "data.name": _dataset_names,

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from nettrainer import __version__, config, data, run_folders, runs
+from nettrainer.config_schema import OPTIMIZER_KEYS
 from nettrainer.data import Dataset
 from nettrainer.errors import ConfigError, DivergenceError
 from nettrainer.gradcheck import CheckResult, check_model
@@ -24,12 +25,6 @@ from nettrainer.model import TwoLayerNet
 from nettrainer.run_log import RunFolderWriter
 from nettrainer.solver import Solver
 
-OPTIMIZER_KEYS = {
-    "sgd": ("learning_rate",),
-    "sgd_momentum": ("learning_rate", "momentum"),
-    "rmsprop": ("learning_rate", "decay_rate", "epsilon"),
-    "adam": ("learning_rate", "beta1", "beta2", "epsilon"),
-}
 MODEL_STREAM, SOLVER_STREAM = 1, 2  # independent random streams spawned from the config's seed
 GRADCHECK_EXAMPLES = 5  # examples of the configured data used by gradcheck --config
 CURVES_EVERY_S = 30.0  # curves.png is redrawn during training at most this often

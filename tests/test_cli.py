@@ -218,6 +218,20 @@ def test_print_config_prints_yaml_and_creates_no_run(tmp_path):
     assert not (tmp_path / "runs").exists()
 
 
+def test_train_warns_of_a_key_it_will_not_read_before_training_and_not_on_resume(tmp_path):
+    cfg = tiny_config(tmp_path / "runs", epochs=1, train={"optimizer": "adam", "momentum": 0.5})
+    warning = ("warning: train.momentum is 0.5, but train.optimizer is adam; it is read only "
+               "when train.optimizer is sgd_momentum\n")
+    printed = train(tmp_path, cfg, "--print-config")
+    assert printed.exit_code == 0 and printed.stderr == warning, printed.output
+    (tmp_path / "printed.yaml").write_text(printed.stdout)  # stdout stays the YAML alone
+    assert config.load(tmp_path / "printed.yaml") == config.load(tmp_path / "cfg.json")
+    result = train(tmp_path, cfg, "--quiet")
+    assert result.exit_code == 0 and result.stderr == warning, result.output
+    resumed = invoke("train", "--resume", only_run(tmp_path / "runs"), "--set", "train.epochs=2")
+    assert resumed.exit_code == 0 and resumed.stderr == "", resumed.output
+
+
 def test_set_and_out_are_applied_and_saved(tmp_path):
     result = train(
         tmp_path, tiny_config(tmp_path / "runs"),

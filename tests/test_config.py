@@ -3,11 +3,13 @@
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
 from nettrainer import config
 from nettrainer.config import Config, DataConfig, ModelConfig, PreprocessConfig, TrainConfig
+from nettrainer.config_schema import OPTIMIZER_KEYS, READ_ONLY_WHEN
 from nettrainer.data import DATASET_NAMES
 from nettrainer.errors import ConfigError
 from nettrainer.optim import UPDATE_RULES
@@ -486,3 +488,72 @@ def test_dump_round_trips_through_load(tmp_path):
 
 def test_dump_writes_keys_in_schema_order():
     assert leaves(yaml.safe_load(config.dump(Config()))) == field_leaves(Config)
+
+
+# keys the config sets but never reads --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        (["train.optimizer=adam", "train.momentum=0.95"],
+         "train.momentum is 0.95, but train.optimizer is adam; it is read only when "
+         "train.optimizer is sgd_momentum"),
+        (["train.optimizer=sgd_momentum", "train.epsilon=1e-6"],
+         "train.epsilon is 1e-06, but train.optimizer is sgd_momentum; it is read only when "
+         "train.optimizer is rmsprop or adam"),
+        (["train.decay_rate=0.9"],
+         "train.decay_rate is 0.9, but train.optimizer is sgd; it is read only when "
+         "train.optimizer is rmsprop"),
+        (["train.optimizer=rmsprop", "train.beta2=0.99"],
+         "train.beta2 is 0.99, but train.optimizer is rmsprop; it is read only when "
+         "train.optimizer is adam"),
+        (["data.name=mnist", "data.num_classes=10"],
+         "data.num_classes is 10, but data.name is mnist; it is read only when data.name is "
+         "spiral or blobs"),
+        (["data.name=npz", "data.label_column=label"],
+         "data.label_column is label, but data.name is npz; it is read only when data.name is "
+         "csv"),
+        (["data.header=false"],
+         "data.header is false, but data.name is spiral; it is read only when data.name is csv"),
+        (["data.preprocess.std_epsilon=0.04"],
+         "data.preprocess.std_epsilon is 0.04, but data.preprocess.standardize is false; it is "
+         "read only when data.preprocess.standardize is true"),
+    ],
+)
+def test_a_key_the_run_will_not_read_is_named_with_what_reads_it(overrides, expected):
+    assert config.unread_settings(config.load(DEFAULT_YAML, overrides)) == [expected]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        [],
+        ["train.optimizer=adam"],  # momentum keeps its default: a copied default.yaml is quiet
+        ["train.optimizer=sgd_momentum", "train.momentum=0.5"],
+        ["train.optimizer=adam", "train.epsilon=1e-6", "train.beta1=0.8"],
+        ["data.name=blobs", "data.num_classes=5", "data.points_per_class=7"],
+        ["data.name=csv", "data.header=true", "data.label_column=0"],
+        ["data.preprocess.standardize=true", "data.preprocess.std_epsilon=0.04"],
+    ],
+)
+def test_keys_left_at_their_defaults_or_read_give_no_line(overrides):
+    assert config.unread_settings(config.load(DEFAULT_YAML, overrides)) == []
+
+
+def test_the_shipped_configs_set_no_key_they_do_not_read():
+    for path in CONFIGS.glob("*.yaml"):
+        assert config.unread_settings(config.load(path)) == [], path
+
+
+def test_the_keys_read_only_sometimes_are_config_keys_and_their_readers_valid_values():
+    assert set(OPTIMIZER_KEYS) == set(UPDATE_RULES)
+    train_keys = {field.name for field in dataclasses.fields(TrainConfig)}
+    for rule, keys in OPTIMIZER_KEYS.items():  # the train keys among the rule's own defaults
+        read = set(UPDATE_RULES[rule](np.zeros(1), np.zeros(1), {})[1]) & train_keys
+        assert read == set(keys), rule
+    every_key = field_leaves(Config)
+    for key, (deciding_key, readers) in READ_ONLY_WHEN.items():
+        assert key in every_key and deciding_key in every_key
+        for value in readers:
+            config.replace(Config(), deciding_key, value)  # a valid value, or ConfigError
