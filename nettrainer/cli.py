@@ -150,20 +150,31 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
     Example: nettrainer train configs/spiral.yaml --set train.epochs=50
     """
     cfg = resolve_config(config_path, overrides, out_dir, resume_dir)
-    if resume_dir is None:  # a resumed run's settings were warned about when it started
-        for line in config.unread_settings(cfg):
-            click.echo(f"warning: {line}", err=True)
     if print_config:
         echo(config.dump(cfg), nl=False)
+        if resume_dir is None:
+            warn_of_unread_settings(cfg)
         return
     if resume_dir is None:
         dataset = experiment.load_dataset(cfg)
         with experiment.new_run(cfg, dataset) as run_dir, training_lock(run_dir):
+            warn_of_unread_settings(cfg)
             _train_in(run_dir, cfg, dataset, None, quiet=quiet, resume=False)
         return
     with training_lock(resume_dir), unwritable_run_folder(resume_dir):
         dataset, missing_test = resume_data(resume_dir, cfg)
         _train_in(resume_dir, cfg, dataset, missing_test, quiet=quiet, resume=True)
+
+
+def warn_of_unread_settings(cfg: config.Config) -> None:
+    """Print a warning line per key ``cfg`` sets but the run will not read.
+
+    Called once the config, its data and the run folder are known to be good,
+    so a user mistake stays one error line. A resumed run was warned about when
+    it started.
+    """
+    for line in config.unread_settings(cfg):
+        click.echo(f"warning: {line}", err=True)
 
 
 @contextmanager

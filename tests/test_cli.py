@@ -47,7 +47,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def tiny_config(out: Path, epochs: int = 3, **sections) -> dict:
-    """A spiral config that trains in well under a second."""
+    """A spiral config that trains in well under a second.
+
+    Other data (``data={"name": "npz", ...}``) drops the spiral's point count,
+    which it would not read (a warning).
+    """
     cfg = {
         "name": "tiny",
         "seed": 0,
@@ -56,6 +60,8 @@ def tiny_config(out: Path, epochs: int = 3, **sections) -> dict:
         "train": {"epochs": epochs, "batch_size": 10, "num_train_samples": None},
         "output": {"dir": str(out)},
     }
+    if sections.get("data", {}).get("name", "spiral") not in ("spiral", "blobs"):
+        del cfg["data"]["points_per_class"]
     for section, values in sections.items():
         cfg[section] = {**cfg.get(section, {}), **values}
     return cfg
@@ -230,6 +236,8 @@ def test_train_warns_of_a_key_it_will_not_read_before_training_and_not_on_resume
     assert result.exit_code == 0 and result.stderr == warning, result.output
     resumed = invoke("train", "--resume", only_run(tmp_path / "runs"), "--set", "train.epochs=2")
     assert resumed.exit_code == 0 and resumed.stderr == "", resumed.output
+    missing = {"name": "npz", "path": str(tmp_path / "missing.npz")}
+    assert_one_line_error(train(tmp_path, {**cfg, "data": missing}), "missing.npz: no such file")
 
 
 def test_set_and_out_are_applied_and_saved(tmp_path):
