@@ -41,3 +41,26 @@ def blas_backend(request, monkeypatch):
 
         monkeypatch.setattr(blas, "_blas_routines", lambda dtype: {})
     return request.param
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Record what each figure holds instead of rendering it (rendering is the slow part)."""
+    figures = []
+
+    def recording_save(fig, out, picture_format):
+        figures.append({
+            "titles": [ax.get_title() for ax in fig.axes],
+            "yscales": [ax.get_yscale() for ax in fig.axes],
+            "legend": [text.get_text() for legend in fig.legends for text in legend.texts],
+            "texts": [text.get_text() for ax in fig.axes for text in ax.texts],
+            "panel_legends": [[text.get_text() for text in ax.get_legend().texts]
+                              if ax.get_legend() else [] for ax in fig.axes],
+            "markers": [[line.get_marker() for line in ax.lines] for ax in fig.axes],
+        })
+        return out
+
+    from nettrainer import plots
+
+    monkeypatch.setattr(plots, "_save", recording_save)
+    return figures

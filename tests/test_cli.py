@@ -1415,6 +1415,21 @@ def test_plot_refuses_a_run_folder_given_twice(npz_run, tmp_path, monkeypatch):
     assert not (tmp_path / "c.png").exists()
 
 
+def test_the_curves_of_an_image_run_show_its_first_layer_weights_checked(tmp_path, drawn):
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "images.npz", X_train=rng.random((60, 4, 5)), y_train=np.arange(60) % 3)
+    data = {"name": "npz", "path": str(tmp_path / "images.npz")}
+    assert train(tmp_path, tiny_config(tmp_path / "runs", data=data)).exit_code == 0
+    run_dir = only_run(tmp_path / "runs")
+    assert "First-layer weights W1 of best.npz (all 10 hidden units)" in drawn[-1]["titles"]
+    params = runs.read_npz(run_dir / "best.npz")
+    np.savez(run_dir / "best.npz", **{**params, "W1": params["W1"][:, :8]})
+    line = assert_one_line_error(invoke("plot", run_dir))
+    assert line == (f"error: {run_dir / 'best.npz'}: W1 has shape (20, 8), the model needs "
+                    "(20, 10); was the checkpoint made with another model.hidden_size or data "
+                    "set?"), line
+
+
 def test_a_best_npz_with_other_arrays_is_one_line_naming_it(spiral_run, tmp_path):
     run_dir = tmp_path / "run"
     shutil.copytree(spiral_run, run_dir)
