@@ -249,3 +249,32 @@ def test_unknown_name():
         match=r"cannot fetch 'svhn'; choose one of fashion-mnist, mnist, cifar10",
     ):
         fetch("svhn", "data")
+
+
+@pytest.mark.parametrize("page", [
+    b"<html><body>Please log in</body></html>\n",
+    b"\n<!DOCTYPE html>\n<html><head><title>Proxy error</title></head></html>\n",
+    b'<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>',
+])
+def test_a_web_page_served_instead_of_the_file_points_to_the_network(server, tmp_path, page):
+    """A proxy's or captive portal's page, served with 200 OK, is no checksum mismatch."""
+    server.routes["/files/l.gz"] = page
+    remote = Remote("l.gz", "sha256", "0" * 64, of_payload=True)
+    with pytest.raises(FetchError) as error:
+        download([server.base], remote, tmp_path)
+    assert str(error.value) == (
+        f"could not fetch l.gz ({server.base}l.gz: a web page came instead of the file (a "
+        "proxy's or login page?)); check the network and proxy settings (HTTPS_PROXY), or set "
+        "NETTRAINER_MIRROR to a mirror"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_no_gzip_data_is_named_so(server, tmp_path):
+    server.routes["/files/l.gz"] = BODY
+    remote = Remote("l.gz", "sha256", "0" * 64, of_payload=True)
+    with pytest.raises(FetchError) as error:
+        download([server.base], remote, tmp_path)
+    message = str(error.value)
+    assert f"{server.base}l.gz: not valid gzip data (Not a gzipped file (b'ne'))" in message
+    assert list(tmp_path.iterdir()) == []

@@ -340,3 +340,21 @@ def test_an_object_array_is_refused_with_the_dtype_to_save_it_as(tmp_path, key, 
     spec = save(tmp_path / "d.npz", **values)
     assert load_error(spec) == (f"{spec.path}: {key} is an object array, which is never "
                                 f"unpickled (allow_pickle=False); save it as {fix}")
+
+
+def test_a_damaged_array_inside_a_sound_zip_is_named(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y)
+    content = bytearray((tmp_path / "d.npz").read_bytes())
+    content[content.index(X.tobytes()[:16]) + 100] ^= 0xFF  # a flipped byte in X_train's data
+    (tmp_path / "d.npz").write_bytes(bytes(content))
+    assert load_error(spec) == (f"{spec.path}: array X_train is truncated or corrupt (Bad CRC-32 "
+                                "for file 'X_train.npy'); save it again")
+
+
+@pytest.mark.parametrize("names", [np.array([1, 2, 3]), np.array([["a", "b", "c"]])])
+def test_class_names_must_be_one_str_per_class(tmp_path, names):
+    X, y = arrays(np.random.default_rng(0))
+    spec = save(tmp_path / "d.npz", X_train=X, y_train=y, class_names=names)
+    assert load_error(spec) == (f"{spec.path}: class_names has dtype {names.dtype} and shape "
+                                f"{names.shape}; save it as a 1-D str array, one name per class")

@@ -30,6 +30,7 @@ TIMEOUT_S = 60
 BLOCK = 1 << 20
 USER_AGENT = f"nettrainer/{__version__} (+urllib)"
 Progress = Callable[[int, int | None], None]
+WEB_PAGE_STARTS = (b"<!doctype html", b"<html", b"<?xml")
 
 
 class _MirrorError(Exception):
@@ -217,12 +218,21 @@ def _download_verified(url: str, final: Path, remote: Remote, progress: Progress
     part = final.with_name(final.name + ".part")
     try:
         _stream(url, part, progress)
+        if _is_web_page(part):  # a proxy's or a login page served with 200 OK: the network's fault
+            raise _MirrorError("a web page came instead of the file (a proxy's or login page?)")
         problem = verify(part, remote)
         if problem is not None:
             raise _ChecksumMismatchError(problem)
         os.replace(part, final)
     finally:
         part.unlink(missing_ok=True)
+
+
+def _is_web_page(path: Path) -> bool:
+    """Whether the file starts as an HTML or XML document does (no pinned file does)."""
+    with open(path, "rb") as file:
+        start = file.read(64).lstrip().lower()
+    return start.startswith(WEB_PAGE_STARTS)
 
 
 def _stream(url: str, part: Path, progress: Progress | None) -> None:
