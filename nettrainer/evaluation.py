@@ -92,7 +92,8 @@ def load_checkpoint_params(run_dir: Path, checkpoint: str) -> dict[str, np.ndarr
         return runs.read_npz(Path(run_dir) / "best.npz")
     state = runs.load_state(Path(run_dir) / "last.npz")
     if "params" not in state:
-        raise CheckpointError(f"{run_dir}/last.npz holds no params; it is incomplete")
+        raise CheckpointError(f"{run_dir}/last.npz holds no params: it was changed outside "
+                              "nettrainer; score best.npz instead (--checkpoint best)")
     return state["params"]
 
 

@@ -1430,6 +1430,34 @@ def test_the_curves_of_an_image_run_show_its_first_layer_weights_checked(tmp_pat
                     "set?"), line
 
 
+def test_a_last_npz_without_params_is_one_line_pointing_to_best(spiral_run, tmp_path):
+    run_dir = Path(shutil.copytree(spiral_run, tmp_path / "run"))
+    state = runs.read_npz(run_dir / "last.npz")
+    kept = {key: value for key, value in state.items() if not key.startswith("params/")}
+    np.savez(run_dir / "last.npz", **kept)
+    result = invoke("evaluate", run_dir, "--split", "val", "--checkpoint", "last")
+    line = assert_one_line_error(result)
+    assert line == (f"error: {run_dir}/last.npz holds no params: it was changed outside "
+                    "nettrainer; score best.npz instead (--checkpoint best)"), line
+    assert invoke("evaluate", run_dir, "--split", "val").exit_code == 0
+
+
+def test_a_changed_class_list_is_shown_cut_short(tmp_path):
+    rng = np.random.default_rng(0)
+    names = np.array([f"class{i}" for i in range(8)])
+    data_path = tmp_path / "d.npz"
+    np.savez(data_path, X_train=rng.random((80, 3)), y_train=np.arange(80) % 8, class_names=names)
+    data = {"name": "npz", "path": str(data_path)}
+    assert train(tmp_path, tiny_config(tmp_path / "runs", epochs=1, data=data)).exit_code == 0
+    run_dir = only_run(tmp_path / "runs")
+    renamed = names.copy()
+    renamed[7] = "other"
+    np.savez(data_path, X_train=rng.random((80, 3)), y_train=np.arange(80) % 8, class_names=renamed)
+    line = assert_one_line_error(invoke("evaluate", run_dir, "--split", "val"))
+    cut = "['class0', 'class1', 'class2', 'class3', 'class4', ... (8 classes)]"
+    assert f"class_names is {cut} in {data_path} now, {cut} in its dataset.json" in line, line
+
+
 def test_a_best_npz_with_other_arrays_is_one_line_naming_it(spiral_run, tmp_path):
     run_dir = tmp_path / "run"
     shutil.copytree(spiral_run, run_dir)

@@ -311,6 +311,7 @@ def test_long_values_are_shortened_in_messages(tmp_path):
             "invalid YAML at line 1, column 20: duplicate key 'epochs' (first at line 1); "
             "keep one of them",
         ),
+        ("train:\n  ? [1, 2]\n  : 3\n", "invalid YAML at line 2, column 5: found unhashable key"),
     ],
 )
 def test_bad_files_are_one_line_errors(tmp_path, text, expected):
@@ -328,6 +329,8 @@ def test_missing_unreadable_and_binary_files(tmp_path):
     binary = tmp_path / "b.yaml"
     binary.write_bytes(b"\xff\xfe\x00")
     assert load_error(binary) == f"{binary}: cannot read the file: it is not UTF-8 text"
+    too_long = tmp_path / ("a" * 300 + ".yaml")
+    assert load_error(too_long) == f"{too_long}: cannot read the file: File name too long"
 
 
 def test_a_top_level_versions_mapping_is_ignored(tmp_path):
