@@ -170,3 +170,20 @@ def test_meta_with_wrong_number_of_names(tmp_path):
     (tmp_path / "batches.meta.txt").write_bytes(b"\n".join(CIFAR_NAMES[:9]))
     with pytest.raises(DataError, match=r"batches\.meta\.txt: 9 class names, expected 10"):
         read_cifar_dir(tmp_path)
+
+
+@pytest.mark.parametrize("batch", [{b"labels": [0] * 4}, [1, 2, 3]], ids=["no-data", "a-list"])
+def test_a_pickle_that_is_no_cifar_batch_is_named(tmp_path, batch):
+    write_cifar_python(tmp_path, np.random.default_rng(14))
+    with open(tmp_path / "data_batch_3", "wb") as file:
+        pickle.dump(batch, file, protocol=4)
+    with pytest.raises(DataError) as error:
+        read_cifar_dir(tmp_path)
+    assert str(error.value).startswith(
+        f"{tmp_path / 'data_batch_3'}: no b'data' entry; this is not a CIFAR-10 batch; ")
+
+
+def test_python_batches_without_meta_use_the_standard_names(tmp_path):
+    write_cifar_python(tmp_path, np.random.default_rng(15))
+    (tmp_path / "batches.meta").unlink()
+    assert read_cifar_dir(tmp_path).class_names == CIFAR10_CLASSES

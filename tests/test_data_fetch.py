@@ -278,3 +278,18 @@ def test_a_file_that_is_no_gzip_data_is_named_so(server, tmp_path):
     message = str(error.value)
     assert f"{server.base}l.gz: not valid gzip data (Not a gzipped file (b'ne'))" in message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_verified_archive_that_will_not_unpack_is_one_error_and_leaves_no_folder(
+    server, tmp_path, monkeypatch
+):
+    """A checksum pinned to a broken archive (a bad mirror list entry) still fails cleanly."""
+    tarball = cifar_tarball(tmp_path)
+    serve_cifar(server, monkeypatch, tarball[: len(tarball) // 2])
+    archive = tmp_path / "data" / "cifar-10-binary.tar.gz"
+    with pytest.raises(FetchError) as error:
+        fetch("cifar10", tmp_path / "data")
+    message = str(error.value)
+    assert message.startswith(f"{archive}: corrupt archive (") and "\n" not in message
+    assert message.endswith("); fetch it again")
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["cifar-10-binary.tar.gz"]

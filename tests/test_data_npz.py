@@ -358,3 +358,9 @@ def test_class_names_must_be_one_str_per_class(tmp_path, names):
     spec = save(tmp_path / "d.npz", X_train=X, y_train=y, class_names=names)
     assert load_error(spec) == (f"{spec.path}: class_names has dtype {names.dtype} and shape "
                                 f"{names.shape}; save it as a 1-D str array, one name per class")
+
+
+def test_examples_without_features_are_refused(tmp_path):
+    spec = save(tmp_path / "d.npz", X_train=np.zeros((40, 0)), y_train=np.arange(40) % 3)
+    assert load_error(spec) == (f"{spec.path}: X_train has no feature columns; each example "
+                                "needs features")
