@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from data_fixtures import Stalled, local_server, no_proxy_env, write_idx_dataset
+from data_fixtures import (
+    Stalled,
+    local_server,
+    no_proxy_env,
+    write_cifar_binary,
+    write_idx_dataset,
+)
 
 from nettrainer.cli_data import DownloadProgress, data
 from nettrainer.data.fetch import BLOCK
@@ -179,6 +185,37 @@ def test_info_on_a_name_with_path(tmp_path):
     assert lines[2].startswith("classes (10): T-shirt/top, Trouser,")
     assert lines[3:] == ["train: 30 x 784 uint8; per class: 3 3 3 3 3 3 3 3 3 3",
                          "test: 10 x 784 uint8; per class: 1 1 1 1 1 1 1 1 1 1"]
+
+
+def test_info_on_idx_files_of_no_known_data_set_names_the_classes_by_label(tmp_path):
+    """Files that are neither MNIST nor Fashion-MNIST by checksum are plain idx."""
+    write_idx_dataset(tmp_path / "own", np.random.default_rng(0), n_train=30, n_test=10)
+    result = CliRunner().invoke(data, ["info", str(tmp_path / "own")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:3] == [
+        f"idx: idx data in {tmp_path / 'own'}",
+        "image shape: 28 x 28",
+        "classes (10): 0, 1, 2, 3, 4, 5, 6, 7, 8, 9",
+    ]
+
+
+def test_info_on_cifar10_by_name_names_its_format(tmp_path):
+    write_cifar_binary(tmp_path / "cifar", np.random.default_rng(0))
+    result = CliRunner().invoke(data, ["info", "cifar10", "--path", str(tmp_path / "cifar")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        f"cifar10: cifar10 binary data in {tmp_path / 'cifar'}",
+        "image shape: 3 x 32 x 32",
+    ]
+
+
+def test_info_refuses_path_beside_a_file_or_folder(tmp_path):
+    result = CliRunner().invoke(data, ["info", str(tmp_path), "--path", str(tmp_path)])
+    assert isinstance(result.exception, DataError)
+    assert str(result.exception) == (
+        f"--path is for data set names; {str(tmp_path)!r} is not one of spiral, blobs, "
+        "fashion-mnist, mnist, cifar10, npz, csv (to describe a file, pass only the file)"
+    )
 
 
 def test_info_on_generated_data():
