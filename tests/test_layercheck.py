@@ -324,6 +324,19 @@ def test_cli_layer_in_a_package_with_relative_imports(cs231n_package, where):
     assert "3 passed, 0 failed" in result.output
 
 
+@pytest.mark.parametrize("where", ["cs231n_nt_test/classifiers/mine.py",
+                                   "cs231n_nt_test.classifiers.mine"])
+def test_cli_layer_in_a_subpackage_imports_from_its_parent_package(cs231n_package, where):
+    """As CS231n's classifiers/ files do: ``from ..layer_utils import *``."""
+    (cs231n_package / "classifiers").mkdir()
+    (cs231n_package / "classifiers" / "__init__.py").write_text("")
+    (cs231n_package / "classifiers" / "mine.py").write_text("from ..layer_utils import *  # noqa\n")
+    shapes = ("--shape", "4,5", "--shape", "5,3", "--shape", "3")
+    result = gradcheck("--layer", f"{where}:affine_relu_forward:affine_relu_backward", *shapes)
+    assert result.exit_code == 0, result.output
+    assert "3 passed, 0 failed" in result.output
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("import nonexistent_pkg_nt\n", "importing cs231n_nt_test/bad.py failed: ModuleNotFoundError: "
      "No module named 'nonexistent_pkg_nt' (bad.py line 1); install 'nonexistent_pkg_nt' or fix "
