@@ -20,7 +20,7 @@ from nettrainer.gradcheck import (
     eval_numerical_gradient,
     rel_error,
 )
-from nettrainer.layerhints import diagnose, shape_hint, softmax_hint
+from nettrainer.layerhints import diagnose, narrow_float_hint, shape_hint, softmax_hint
 from nettrainer.numerical import eval_numerical_gradient_array_at
 
 MAX_LAYER_ENTRIES = 1000  # larger inputs are checked on a random sample of this many entries
@@ -136,7 +136,7 @@ def check_layer(
         return _all_failed(title, names, (
             f"backward returned {len(grads)} gradient(s) for {len(values)} input(s): "
             "return one gradient per input of forward, in the same order"))
-    narrow = _narrow_float(out, *grads)
+    narrow = narrow_float_hint(out, *grads)
     checks = []
     sampler = np.random.default_rng([seed, 1])  # dout's generator stays as it always was
     for position, (name, analytic) in enumerate(zip(names, grads, strict=True)):
@@ -206,7 +206,7 @@ def check_loss(
         return _all_failed(name, ["x"], _changed_hint(loss_fn, ["x"], "loss"))
     numeric = eval_numerical_gradient(lambda s: float(loss_fn(s, y)[0]), x, h=h)
     check = _compare(name, "dx", analytic, numeric, x, batch=x.shape[0], weight_like=False,
-                     h=h, loss=float(loss), narrow=_narrow_float(loss, analytic))
+                     h=h, loss=float(loss), narrow=narrow_float_hint(loss, analytic))
     if not check.passed and np.shape(analytic) == x.shape:
         softmax = softmax_hint(np.asarray(analytic, dtype=np.float64), numeric, x, y)
         if softmax:
@@ -217,13 +217,13 @@ def check_loss(
 def _compare(name: str, parameter: str, analytic: object, numeric: np.ndarray,
              value: np.ndarray, *, batch: int, weight_like: bool, h: float,
              loss: float | None = None, entries: np.ndarray | None = None,
-             narrow: np.dtype | None = None) -> LayerCheck:
+             narrow: str | None = None) -> LayerCheck:
     """Judge one gradient, relative errors floored as :func:`~nettrainer.gradcheck.error_floor`.
 
     ``numeric`` holds the centred differences of ``value``'s entries at the flat
-    indices ``entries`` (all of them, in order, when None). ``narrow`` is a
-    float dtype narrower than float64 that the learner's code returned, whose
-    round-off alone fails the check.
+    indices ``entries`` (all of them, in order, when None). ``narrow`` is the
+    hint for code that rounds to a float narrower than float64, whose round-off
+    alone fails the check (see :func:`~nettrainer.layerhints.narrow_float_hint`).
     """
     if analytic is None:
         return LayerCheck(name, parameter, float("inf"), LAYER_THRESHOLD, False,
@@ -242,7 +242,7 @@ def _compare(name: str, parameter: str, analytic: object, numeric: np.ndarray,
     errors = np.abs(checked - numeric) / np.maximum(floor, np.abs(checked) + np.abs(numeric))
     k = int(np.argmax(errors))
     worst = np.unravel_index(int(entries[k]), value.shape)
-    hint = (_narrow_hint(narrow) if narrow is not None
+    hint = (narrow if narrow is not None
             else diagnose(checked, numeric, at, batch, weight_like, loss=loss is not None))
     return LayerCheck(name, parameter, error, LAYER_THRESHOLD, False, tuple(int(i) for i in worst),
                       float(checked[k]), float(numeric[k]), hint)
@@ -261,20 +261,6 @@ def _changed_hint(function: Callable, inputs: Sequence[str], kind: str) -> str:
             "x[x < 0] = 0 or x -= x.max(...)), so the backward pass and the numerical "
             "gradient see other values; compute into a new array (np.maximum(x, 0), "
             "x - x.max(axis=1, keepdims=True))")
-
-
-def _narrow_float(*arrays: object) -> np.dtype | None:
-    """Return the narrowest float dtype below float64 among ``arrays``, or None."""
-    floats = [a.dtype for a in arrays if isinstance(a, np.ndarray | np.generic)
-              and a.dtype.kind == "f" and a.dtype.itemsize < 8]
-    return min(floats, key=lambda dtype: dtype.itemsize) if floats else None
-
-
-def _narrow_hint(dtype: np.dtype) -> str:
-    """Say why a gradient computed in ``dtype`` fails a float64 check."""
-    return (f"your code returned {dtype} arrays: the check runs in float64, and {dtype} "
-            f"round-off (about {np.finfo(dtype).eps:.0e} of each value) alone fails it; "
-            "compute in the inputs' dtype (no .astype to a narrower float)")
 
 
 def _what_loss(loss: object) -> str:

@@ -2,8 +2,9 @@
 
 :func:`diagnose` names the cause of a wrong gradient from how it differs from
 the numerical one (a missing mask, a factor of N or 2, a flipped sign, the L2
-convention); :func:`softmax_hint` knows the classic softmax mistakes, and
-:func:`shape_hint` a transposed or misshapen gradient. Used by
+convention); :func:`softmax_hint` knows the classic softmax mistakes,
+:func:`shape_hint` a transposed or misshapen gradient, and
+:func:`narrow_float_hint` code that computes in float32. Used by
 :mod:`nettrainer.layercheck`; nothing here computes a gradient.
 """
 
@@ -117,3 +118,42 @@ def softmax_hint(analytic: np.ndarray, numeric: np.ndarray, x: np.ndarray,
             return (f"{expected}; yours is -onehot/p, the gradient with respect to the "
                     "probabilities: chain it through the softmax Jacobian diag(p) - p pᵀ")
     return f"{expected}; {diagnose(analytic, numeric, x, n, False) or 'compare yours with it'}"
+
+
+def narrow_float_hint(*arrays: object) -> str | None:
+    """Return the hint for code that rounds to a float narrower than float64, or None.
+
+    ``arrays`` are what the learner's code returned (outputs, gradients, a loss).
+    Either it returned arrays of a narrower float, or it returned float64 arrays that hold only
+    values of one (a ``.astype(np.float32)`` inside, cast back): random float64
+    inputs give a value that happens to fit float32 about once in 2**29.
+    """
+    given = [np.asarray(a) for a in arrays if isinstance(a, np.ndarray | np.generic | float)]
+    floats = [a.dtype for a in given if a.dtype.kind == "f" and a.dtype.itemsize < 8]
+    if floats:
+        dtype = min(floats, key=lambda dtype: dtype.itemsize)
+        return _narrow_hint(dtype, f"your code returned {dtype} arrays")
+    for dtype in (np.dtype(np.float16), np.dtype(np.float32)):
+        if any(_holds_only(a, dtype) for a in given if a.dtype == np.float64):
+            return _narrow_hint(
+                dtype, f"your code computes in {dtype} (its float64 results hold {dtype} values)")
+    return None
+
+
+def _holds_only(values: np.ndarray, dtype: np.dtype) -> bool:
+    """Whether every value fits ``dtype`` exactly, and at least two are no multiple of 1/256.
+
+    The second part keeps out gradients made of simple constants (0, 1, 0.5), which
+    fit any float.
+    """
+    finite = values[np.isfinite(values)]
+    fine = np.count_nonzero(finite * 256 != np.round(finite * 256))
+    with np.errstate(over="ignore"):  # a value too large for float16 becomes inf: no fit
+        return fine >= 2 and bool(np.all(finite.astype(dtype).astype(np.float64) == finite))
+
+
+def _narrow_hint(dtype: np.dtype, what: str) -> str:
+    """Say why a gradient computed in ``dtype`` fails a float64 check; ``what`` shows it."""
+    return (f"{what}: the check runs in float64, and {dtype} round-off (about "
+            f"{np.finfo(dtype).eps:.0e} of each value) alone fails it; compute in the inputs' "
+            "dtype (no .astype to a narrower float)")

@@ -141,3 +141,25 @@ def affine_backward_float32(dout, cache):
     x, w, _ = cache
     dout = dout.astype(np.float32)
     return (dout @ w.T).reshape(x.shape), x.reshape(x.shape[0], -1).T @ dout, dout.sum(axis=0)
+
+
+def affine_forward_float32_cast_back(x, w, b):
+    """Computes in float32, then returns float64, so its dtype looks right."""
+    out, _ = affine_forward_float32(x, w, b)
+    return out.astype(np.float64), (x, w, b)
+
+
+def affine_backward_float32_cast_back(dout, cache):
+    return tuple(grad.astype(np.float64) for grad in affine_backward_float32(dout, cache))
+
+
+def softmax_loss_float32_cast_back(x, y):
+    """Computes in float32; returns a Python float and a float64 dx."""
+    loss, dx = softmax_loss(x.astype(np.float32), y)
+    return float(loss), dx.astype(np.float64)
+
+
+def affine_backward_db_of_ones(dout, cache):
+    """A db of simple constants (fits any float), wrong for a float64 check."""
+    x, w, _ = cache
+    return (dout @ w.T).reshape(x.shape), x.reshape(x.shape[0], -1).T @ dout, np.ones(w.shape[1])

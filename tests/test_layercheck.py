@@ -531,3 +531,27 @@ def test_a_layer_computing_in_float32_is_told_so():
     for check in failed:
         assert check.hint.startswith("your code returned float32 arrays: the check runs in "
                                      "float64, and float32 round-off (about 1e-07")
+
+
+CAST_BACK = ("your code computes in float32 (its float64 results hold float32 values): the check "
+             "runs in float64, and float32 round-off (about 1e-07 of each value) alone fails it; "
+             "compute in the inputs' dtype (no .astype to a narrower float)")
+
+
+def test_a_layer_computing_in_float32_and_returning_float64_is_told_so():
+    checks = check_layer(broken.affine_forward_float32_cast_back,
+                         broken.affine_backward_float32_cast_back, affine_inputs())
+    failed = [c for c in checks if not c.passed]
+    assert failed
+    assert all(check.hint == CAST_BACK for check in failed), failed
+
+
+def test_a_loss_computing_in_float32_and_returning_float64_is_told_so():
+    (check,) = check_loss(broken.softmax_loss_float32_cast_back, *scores_labels(n=8))
+    assert not check.passed and check.hint == CAST_BACK
+
+
+def test_a_gradient_of_simple_constants_is_no_sign_of_float32():
+    check = only_failure(check_layer(layers.affine_forward, broken.affine_backward_db_of_ones,
+                                     affine_inputs()))
+    assert check.parameter == "db" and "float32" not in (check.hint or ""), check.hint
