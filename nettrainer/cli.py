@@ -28,7 +28,7 @@ with interrupts_deferred():  # a Ctrl-C while numpy and yaml import comes after,
     from nettrainer.data import Dataset
     from nettrainer.errors import CheckpointError, ConfigError, NettrainerError
     from nettrainer.picture_paths import picture_path
-    from nettrainer.progress import Progress
+    from nettrainer.progress import Progress, WarnAtStart
     from nettrainer.run_lock import training_lock
     from nettrainer.stop_signals import STOPS, interrupt_handler, sigterm_raises, stop_of
 
@@ -152,29 +152,17 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
     cfg = resolve_config(config_path, overrides, out_dir, resume_dir)
     if print_config:
         echo(config.dump(cfg), nl=False)
-        if resume_dir is None:
-            warn_of_unread_settings(cfg)
+        if resume_dir is None:  # a resumed run's settings were warned about when it started
+            WarnAtStart(config.unread_settings(cfg)).show()
         return
     if resume_dir is None:
         dataset = experiment.load_dataset(cfg)
         with experiment.new_run(cfg, dataset) as run_dir, training_lock(run_dir):
-            warn_of_unread_settings(cfg)
             _train_in(run_dir, cfg, dataset, None, quiet=quiet, resume=False)
         return
     with training_lock(resume_dir), unwritable_run_folder(resume_dir):
         dataset, missing_test = resume_data(resume_dir, cfg)
         _train_in(resume_dir, cfg, dataset, missing_test, quiet=quiet, resume=True)
-
-
-def warn_of_unread_settings(cfg: config.Config) -> None:
-    """Print a warning line per key ``cfg`` sets but the run will not read.
-
-    Called once the config, its data and the run folder are known to be good,
-    so a user mistake stays one error line. A resumed run was warned about when
-    it started.
-    """
-    for line in config.unread_settings(cfg):
-        click.echo(f"warning: {line}", err=True)
 
 
 @contextmanager
@@ -209,9 +197,10 @@ def _train_in(
     """Train in ``run_dir``, report the outcome, and exit as it says (130 when interrupted)."""
     progress = Progress(cfg.train.epochs, quiet=quiet, live=sys.stdout.isatty())
     curves = evaluation.PeriodicCurves(run_dir, experiment.CURVES_EVERY_S)
+    warnings = WarnAtStart(() if resume else config.unread_settings(cfg))
     with interrupt_handler(progress), np.errstate(over="ignore", invalid="ignore"):
         outcome = experiment.train_run(
-            cfg, dataset, run_dir, callbacks=(progress, curves), resume=resume
+            cfg, dataset, run_dir, callbacks=(progress, curves, warnings), resume=resume
         )
         progress.close()  # a stop signal from here on lets the run folder be finished
         evaluation.draw_curves(run_dir)

@@ -3,11 +3,15 @@
 Part of the command line (with :mod:`nettrainer.cli`, the only code that
 prints): a :class:`Progress` is a solver callback. On a terminal it redraws one
 live line; otherwise it prints one plain line per epoch, with no carriage
-returns or colour codes, so logs stay readable.
+returns or colour codes, so logs stay readable. :class:`WarnAtStart` prints the
+config's warnings once the run has started.
 """
 
 import time
+from collections.abc import Sequence
 from typing import Any
+
+import click
 
 from nettrainer.console import echo
 from nettrainer.runs import loss_text
@@ -78,3 +82,28 @@ class Progress:
         if self.live and not self.quiet:
             echo("")
 
+
+class WarnAtStart:
+    """Solver callback printing ``warning: <line>`` to stderr for each line, once training starts.
+
+    It follows the run folder's writer, so the lines come once the run's epoch-0
+    files are written: a run that fails before that (out of memory, a full
+    disk) shows its one error line alone. A resumed run passes no lines.
+
+    Parameters
+    ----------
+    lines : sequence of str
+        Such as :func:`~nettrainer.config.unread_settings` returns.
+    """
+
+    def __init__(self, lines: Sequence[str]):
+        self.lines = tuple(lines)
+
+    def on_train_start(self, _solver: object) -> None:
+        """Print the lines, now that the run has started."""
+        self.show()
+
+    def show(self) -> None:
+        """Print the lines (``train --print-config`` has no run to wait for)."""
+        for line in self.lines:
+            click.echo(f"warning: {line}", err=True)

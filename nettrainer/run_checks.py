@@ -29,6 +29,11 @@ def check_run_dir(path: Path) -> Path:
     if not path.is_dir():
         raise CheckpointError(f"{path}: no such run folder")
     missing = [marker for marker in RUN_MARKERS if not (path / marker).is_file()]
+    if missing and (path / "dataset.json").is_file() and _trained(path):
+        raise CheckpointError(
+            f"{path}: {' and '.join(missing)} missing, though the run trained (its summary.json "
+            "or metrics.csv says so): removed outside nettrainer; restore it from a copy"
+        )
     if missing and (path / "dataset.json").is_file():
         raise CheckpointError(
             f"{path}: this run was stopped before its first step (missing "
@@ -40,6 +45,20 @@ def check_run_dir(path: Path) -> Path:
             "pass a folder made by 'nettrainer train', e.g. runs/spiral/20260101-120000"
         )
     return path
+
+
+def _trained(path: Path) -> bool:
+    """Whether the run in ``path`` got past its first step: it ended, or logged an epoch.
+
+    ``metrics.csv`` holds a header, epoch 0's row, and a row per epoch trained.
+    """
+    if (path / "summary.json").is_file():
+        return True
+    try:
+        with open(path / "metrics.csv", encoding="utf-8") as metrics:
+            return sum(1 for line in metrics if line.strip()) > 2
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def check_summary(summary: dict[str, Any], file: Path) -> dict[str, Any]:

@@ -240,6 +240,30 @@ def test_train_warns_of_a_key_it_will_not_read_before_training_and_not_on_resume
     assert_one_line_error(train(tmp_path, {**cfg, "data": missing}), "missing.npz: no such file")
 
 
+def test_a_run_that_fails_before_it_starts_shows_its_error_without_the_warnings(
+    tmp_path, monkeypatch
+):
+    cfg = tiny_config(tmp_path / "runs", epochs=1, train={"momentum": 0.5})
+    real_build_model, real_save_state = experiment.build_model, runs.save_state
+
+    def too_large(*args):
+        raise MemoryError("Unable to allocate 1.46 TiB for an array")
+
+    monkeypatch.setattr(experiment, "build_model", too_large)  # hidden_size 1e11, say
+    assert_one_line_error(train(tmp_path, cfg), "error: out of memory (Unable to allocate")
+    monkeypatch.setattr(experiment, "build_model", real_build_model)
+
+    def full_disk(path, state):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(runs, "save_state", full_disk)  # the first checkpoint, before step one
+    assert_one_line_error(train(tmp_path, cfg), "last.npz: No space left on device")
+    assert not (tmp_path / "runs").exists()
+    monkeypatch.setattr(runs, "save_state", real_save_state)
+    started = train(tmp_path, cfg, "--quiet")
+    assert started.exit_code == 0 and started.stderr.startswith("warning: train.momentum"), started
+
+
 def test_set_and_out_are_applied_and_saved(tmp_path):
     result = train(
         tmp_path, tiny_config(tmp_path / "runs"),
@@ -1428,6 +1452,22 @@ def test_the_curves_of_an_image_run_show_its_first_layer_weights_checked(tmp_pat
     assert line == (f"error: {run_dir / 'best.npz'}: W1 has shape (20, 8), the model needs "
                     "(20, 10); was the checkpoint made with another model.hidden_size or data "
                     "set?"), line
+
+
+@pytest.mark.parametrize("kept", ["summary.json", "metrics.csv"])
+def test_a_trained_run_without_history_json_says_restore_it_not_delete_it(spiral_run, tmp_path,
+                                                                          kept):
+    """Either file shows the run trained: a killed run has no summary.json, only metrics."""
+    run_dir = Path(shutil.copytree(spiral_run, tmp_path / "run"))
+    (run_dir / "history.json").unlink()
+    (run_dir / ({"summary.json", "metrics.csv"} - {kept}).pop()).unlink()
+    expected = (f"error: {run_dir}: history.json missing, though the run trained (its "
+                "summary.json or metrics.csv says so): removed outside nettrainer; restore it "
+                "from a copy")
+    for args in (("evaluate", run_dir), ("plot", run_dir),
+                 ("train", "--resume", run_dir, "--set", "train.epochs=6")):
+        assert assert_one_line_error(invoke(*args)) == expected, args
+    assert (run_dir / "last.npz").is_file()
 
 
 def test_a_last_npz_without_params_is_one_line_pointing_to_best(spiral_run, tmp_path):
