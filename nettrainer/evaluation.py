@@ -50,9 +50,8 @@ def load_run_dataset(run_dir: Path, cfg: config.Config, *, with_test: bool) -> d
     state = saved_preprocessing(run_dir)
     try:
         dataset = experiment.load_dataset(cfg, state, with_test=with_test)
-    except DataError:
-        if with_test:  # a test file refused because the data file changed: say that instead
-            _check_same_data(run_dir, cfg, experiment.load_dataset(cfg, state, with_test=False))
+    except DataError:  # a saved preprocessing or test file refused because the data changed:
+        _check_same_data(run_dir, cfg, experiment.load_dataset(cfg, with_test=False))  # say that
         raise
     _check_same_data(run_dir, cfg, dataset)
     return dataset

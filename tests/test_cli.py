@@ -520,6 +520,24 @@ def test_print_config_of_a_completed_run_prints_it(spiral_run):
     assert "epochs: 3\n" in result.stdout
 
 
+def test_another_input_size_is_named_so_when_the_run_saved_its_preprocessing(tmp_path):
+    """The saved mean no longer fits: the message is the data set's change, not the mean's."""
+    rng = np.random.default_rng(0)
+    data_path = tmp_path / "d.npz"
+    np.savez(data_path, X_train=rng.random((60, 2)), y_train=np.arange(60) % 3)
+    data = {"name": "npz", "path": str(data_path),
+            "preprocess": {"subtract_mean": True, "standardize": True}}
+    assert train(tmp_path, tiny_config(tmp_path / "runs", data=data)).exit_code == 0
+    run_dir = only_run(tmp_path / "runs")
+    np.savez(data_path, X_train=rng.random((60, 3)), y_train=np.arange(60) % 3)
+    expected = (f"error: {run_dir}: the data set is not the one this run trained on: input_size "
+                f"is 3 in {data_path} now, 2 in its dataset.json; put the data back as it was, "
+                "or train a new run on these files")
+    for args in (("evaluate", run_dir, "--split", "val"), ("plot", run_dir),
+                 ("train", "--resume", run_dir, "--set", "train.epochs=5")):
+        assert assert_one_line_error(invoke(*args)) == expected, args
+
+
 def test_resume_evaluate_and_plot_refuse_data_files_changed_since_the_run(tmp_path):
     rows = [f"{i % 7}.5,{i % 5}.25,{('cat', 'dog', 'emu')[i % 3]}" for i in range(60)]
     data_path = tmp_path / "animals.csv"

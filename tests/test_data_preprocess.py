@@ -113,9 +113,12 @@ def test_fit_does_not_modify_the_training_array():
 
 @pytest.mark.parametrize(("state", "message"), [
     ({"median": np.zeros(6)}, r"unknown preprocessing state key\(s\) median"),
-    ({"mean": np.zeros(5)}, r"'mean' has shape \(5,\) but this data needs .* shape \(6,\)"),
-    ({"std": np.zeros(6)}, r"'std' has shape \(6,\) but this data needs finite values \(std > 0\)"),
-    ({"scale": np.array([1.0])}, r"'scale' has shape \(1,\)"),
+    ({"mean": np.zeros(5)}, r"^runs/x: the saved preprocessing 'mean' has shape \(5,\), but "
+                            r"this data needs \(6,\); use the data set the run was trained on$"),
+    ({"std": np.zeros(6)}, r"^runs/x: the saved preprocessing 'std' needs finite values > 0; the "
+                           r"run's preprocess.npz was changed outside nettrainer: restore it$"),
+    ({"mean": np.full(6, np.nan)}, r"'mean' needs finite values; "),
+    ({"scale": np.array([1.0])}, r"'scale' has shape \(1,\), but this data needs \(\)"),
 ])
 def test_saved_states_that_do_not_fit_are_refused(state, message):
     with pytest.raises(DataError, match=message):

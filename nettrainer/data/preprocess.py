@@ -128,12 +128,16 @@ def check_state(state: dict[str, np.ndarray], num_features: int, where: str) -> 
     checked = {key: np.asarray(value, dtype=np.float64) for key, value in state.items()}
     for key, value in checked.items():
         expected = () if key == "scale" else (num_features,)
-        positive = key != "std" or (value > 0).all()
-        if value.shape != expected or not (np.isfinite(value).all() and positive):
+        if value.shape != expected:
             raise DataError(
-                f"{where}: the saved preprocessing {key!r} has shape {value.shape} but this data "
-                f"needs finite values (std > 0) of shape {expected}; evaluate with the data set "
-                "the run was trained on"
+                f"{where}: the saved preprocessing {key!r} has shape {value.shape}, but this data "
+                f"needs {expected}; use the data set the run was trained on"
+            )
+        if not (np.isfinite(value).all() and (key != "std" or (value > 0).all())):
+            needs = "finite values > 0" if key == "std" else "finite values"
+            raise DataError(
+                f"{where}: the saved preprocessing {key!r} needs {needs}; the run's "
+                "preprocess.npz was changed outside nettrainer: restore it"
             )
     return checked
 
