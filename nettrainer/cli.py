@@ -7,6 +7,7 @@ one line on stderr and the error's exit code (2, or 3 for divergence).
 """
 
 import errno
+import os
 import shlex
 import sys
 from collections.abc import Iterator
@@ -170,18 +171,27 @@ def unwritable_run_folder(run_dir: Path) -> Iterator[None]:
     """Turn a run folder the system will not write into one line on how to resume it anyway.
 
     A resumed run stays in its folder (``--out`` is refused), so the fix is a
-    writable copy of it.
+    writable copy of it: beside it where its parent folder may be written,
+    else on another disk (a read-only file system, a full disk).
     """
     try:
         yield
     except OSError as error:
         if error.errno not in WRITE_FIXES:
             raise
-        copy = shlex.quote(f"{run_dir}-copy")
+        source = shlex.quote(str(run_dir))
+        beside = error.errno in (errno.EACCES, errno.EPERM) and os.access(
+            run_dir.resolve().parent, os.W_OK)
+        if beside:
+            copy = shlex.quote(f"{run_dir}-copy")
+            fix = f"resume a writable copy: cp -r {source} {copy}"
+        else:
+            copy = f"DIR/{shlex.quote(run_dir.resolve().name)}"
+            free = "free some space, or " if error.errno == errno.ENOSPC else ""
+            fix = f"{free}resume a copy on a disk you may write (DIR): cp -r {source} DIR/"
         raise CheckpointError(
             f"{run_dir}: the run folder cannot be written ({error.strerror}: "
-            f"{error.filename}); resume a writable copy: cp -r {shlex.quote(str(run_dir))} "
-            f"{copy} && nettrainer train --resume {copy}"
+            f"{error.filename}); {fix} && nettrainer train --resume {copy}"
         ) from None
 
 

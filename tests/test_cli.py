@@ -682,17 +682,26 @@ def test_a_file_that_may_not_be_written_names_the_option_to_write_elsewhere(
     assert lines == f"error: {npz_run / 'picture.png'}: {reason}; {fix} ({elsewhere})"
 
 
-def test_a_run_folder_that_may_not_be_written_says_how_to_resume_it(npz_run, monkeypatch):
+@pytest.mark.parametrize(("number", "reason", "fix"), [
+    (errno.EPERM, "Operation not permitted", "resume a writable copy: cp -r {run} {run}-copy "
+     "&& nettrainer train --resume {run}-copy"),
+    (errno.EROFS, "Read-only file system", "resume a copy on a disk you may write (DIR): "
+     "cp -r {run} DIR/ && nettrainer train --resume DIR/{name}"),
+    (errno.ENOSPC, "No space left on device", "free some space, or resume a copy on a disk you "
+     "may write (DIR): cp -r {run} DIR/ && nettrainer train --resume DIR/{name}"),
+])
+def test_a_run_folder_that_may_not_be_written_says_how_to_resume_it(npz_run, monkeypatch,
+                                                                    number, reason, fix):
+    """A copy beside the run only where it can be written: not on a read-only or full disk."""
     def refused(path, text):
-        raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        raise OSError(number, reason, str(path))
 
     monkeypatch.setattr(runs, "write_text", refused)
     line = assert_one_line_error(
         invoke("train", "--resume", npz_run, "--set", "train.epochs=9"))
     assert line == (
-        f"error: {npz_run}: the run folder cannot be written (Operation not permitted: "
-        f"{npz_run / 'config.yaml'}); resume a writable copy: cp -r {npz_run} {npz_run}-copy "
-        f"&& nettrainer train --resume {npz_run}-copy"), line
+        f"error: {npz_run}: the run folder cannot be written ({reason}: "
+        f"{npz_run / 'config.yaml'}); {fix.format(run=npz_run, name=npz_run.name)}"), line
 
 
 EPOCH_0_FILES = ("last.npz", "best.npz", "metrics.csv", "history.json")  # written before step 1
