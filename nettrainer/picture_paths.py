@@ -89,9 +89,17 @@ def picture_path(text: str, option: str, default_name: str, base: Path | None = 
 
 
 def _folder_problem(folder: Path) -> str | None:
-    """Say why files cannot go into ``folder`` (missing, or a file on its way); None if they can."""
+    """Say why files cannot go into ``folder`` (missing, a file on its way, unwritable); else None.
+
+    Unwritable is as :func:`os.access` tells before any work; the write itself
+    may still fail (a full disk), which the command line reports too.
+    """
     if folder.is_dir():
-        return None
+        if os.access(folder, os.W_OK):
+            return None
+        if hasattr(os, "statvfs") and os.statvfs(folder).f_flag & os.ST_RDONLY:  # not on Windows
+            return f"folder {folder} is on a read-only file system; pick a path elsewhere"
+        return f"folder {folder} may not be written; fix its permissions or pick another path"
     existing = next((place for place in (folder, *folder.parents) if place.exists()), folder)
     if not existing.is_dir():
         return f"{existing} is not a folder; pick a path in an existing folder"
