@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 
 from nettrainer import config, evaluation, experiment, runs
-from nettrainer.data import Dataset, missing_test_file
-from nettrainer.errors import CheckpointError, ConfigError
+from nettrainer.data import Dataset
+from nettrainer.errors import CheckpointError, ConfigError, DataError
 from nettrainer.run_checks import check_metric_rows
 
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
@@ -52,17 +52,19 @@ def resumed_config(
 def resume_data(resume_dir: Path, cfg: config.Config) -> tuple[Dataset, str | None]:
     """Check that the run can go on, load its data, and record a new ``train.epochs``.
 
-    A resumed run cannot change ``data.test_path``, and training never reads
-    the test split, so a missing test file is a warning, not an error: the run
-    trains on, its ``summary.json`` has ``test_acc: null``, and ``nettrainer
-    evaluate`` gives the same figure once the file is back.
+    A resumed run cannot change its data settings, and training never reads
+    the test split, so a test split that cannot be read (``data.test_path``'s
+    file, MNIST's ``t10k-*`` or CIFAR-10's ``test_batch`` moved or damaged) is a
+    warning, not an error: the run trains on, its ``summary.json`` has
+    ``test_acc: null``, and ``nettrainer evaluate`` gives the same figure once
+    the files are back.
 
     Returns
     -------
     dataset : Dataset
         The run's data, checked against its ``dataset.json``.
     missing_test : str or None
-        Why the run has no test split (the missing file and its key), or None.
+        Why the run has no test split (the error loading it), or None.
 
     Raises
     ------
@@ -71,9 +73,11 @@ def resume_data(resume_dir: Path, cfg: config.Config) -> tuple[Dataset, str | No
         :func:`~nettrainer.evaluation.load_run_dataset` raise.
     """
     check_can_continue(resume_dir, cfg)
-    missing_test = missing_test_file(cfg.data)
-    dataset = evaluation.load_run_dataset(resume_dir, cfg, with_test=missing_test is None)
-    if missing_test is not None:  # after the load, which stops on any other missing file
+    try:
+        dataset, missing_test = evaluation.load_run_dataset(resume_dir, cfg, with_test=True), None
+    except DataError as error:  # training goes on if only the test split is the problem:
+        dataset = evaluation.load_run_dataset(resume_dir, cfg, with_test=False)  # else raises
+        missing_test = str(error)
         click.echo(f"warning: {missing_test}; training goes on without the test split, so "
                    "summary.json will have no test accuracy", err=True)
     record_epochs(resume_dir, cfg)

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from data_fixtures import write_idx_dataset
 
 from nettrainer import (
     __version__,
@@ -518,6 +519,28 @@ def test_print_config_of_a_completed_run_prints_it(spiral_run):
     result = invoke("train", "--resume", spiral_run, "--print-config")
     assert result.exit_code == 0, result.output
     assert "epochs: 3\n" in result.stdout
+
+
+def test_without_mnist_test_files_only_the_test_split_is_lost(tmp_path):
+    """evaluate --split val and plot never read them; resume trains on, warning twice."""
+    write_idx_dataset(tmp_path / "fm", np.random.default_rng(0), n_train=60, n_test=20)
+    data = {"name": "fashion-mnist", "path": str(tmp_path / "fm"), "val_size": 20}
+    assert train(tmp_path, tiny_config(tmp_path / "runs", data=data)).exit_code == 0
+    run_dir = only_run(tmp_path / "runs")
+    (tmp_path / "fm" / "t10k-images-idx3-ubyte.gz").unlink()
+    for args in (("evaluate", run_dir, "--split", "val"), ("plot", run_dir)):
+        result = invoke(*args)
+        assert result.exit_code == 0 and result.stderr == "", (args, result.output)
+    resumed = invoke("train", "--resume", run_dir, "--set", "train.epochs=4", "--quiet")
+    assert resumed.exit_code == 0, resumed.output
+    missing = f"{tmp_path / 'fm'}: missing t10k-images-idx3-ubyte[.gz]"
+    warnings = resumed.stderr.splitlines()
+    assert len(warnings) == 2 and all(line.startswith("warning: ") for line in warnings)
+    assert missing in warnings[0] and warnings[0].endswith("training goes on without the test "
+                                                           "split, so summary.json will have no "
+                                                           "test accuracy")
+    assert summary(run_dir)["status"] == "completed" and summary(run_dir)["test_acc"] is None
+    assert_one_line_error(invoke("evaluate", run_dir), missing)
 
 
 def test_another_input_size_is_named_so_when_the_run_saved_its_preprocessing(tmp_path):

@@ -187,3 +187,16 @@ def test_python_batches_without_meta_use_the_standard_names(tmp_path):
     write_cifar_python(tmp_path, np.random.default_rng(15))
     (tmp_path / "batches.meta").unlink()
     assert read_cifar_dir(tmp_path).class_names == CIFAR10_CLASSES
+
+
+@pytest.mark.parametrize("writer", [write_cifar_binary, write_cifar_python])
+def test_without_the_test_split_its_batch_is_not_read(tmp_path, writer):
+    """evaluate --split val and resume read the training batches only."""
+    writer(tmp_path, np.random.default_rng(16))
+    test_batch = next(tmp_path.glob("test_batch*"))
+    test_batch.unlink()
+    data = read_cifar_dir(tmp_path, with_test=False)
+    assert data.X_test is None and data.X_train.shape == (60, 3072)
+    assert "test" not in data.files
+    with pytest.raises(DataError, match=rf"missing CIFAR-10 batch\(es\) {test_batch.name};"):
+        read_cifar_dir(tmp_path)

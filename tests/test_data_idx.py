@@ -104,6 +104,22 @@ def test_missing_test_files_are_named(tmp_path, rng):
         load(Spec(name="mnist", path=str(tmp_path)), seed=0, dtype=np.float32)
 
 
+@pytest.mark.parametrize("damage", ["delete", "truncate"])
+def test_without_the_test_split_its_files_are_not_read(tmp_path, rng, damage):
+    """evaluate --split val and resume read the training files only."""
+    arrays = write_idx_dataset(tmp_path, rng)
+    labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    if damage == "delete":
+        (tmp_path / "t10k-images-idx3-ubyte.gz").unlink()
+    labels.write_bytes(labels.read_bytes()[:20])
+    spec = Spec(name="fashion-mnist", path=str(tmp_path), val_size=0)
+    data = load(spec, seed=0, dtype=np.float32, with_test=False)
+    assert data.X_test is None and data.y_test is None
+    np.testing.assert_array_equal(np.sort(data.y_train), np.sort(arrays["train"][1]))
+    with pytest.raises(DataError, match="t10k-"):
+        load(spec, seed=0, dtype=np.float32)
+
+
 @pytest.mark.parametrize("gz", [True, False])
 def test_truncated_file_is_a_data_error_naming_it(tmp_path, rng, gz):
     images = rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)

@@ -55,13 +55,15 @@ def find_cifar_dir(directory: Path) -> Path | None:
     return None
 
 
-def read_cifar_dir(directory: Path) -> RawData:
+def read_cifar_dir(directory: Path, *, with_test: bool = True) -> RawData:
     """Read the five training batches and the test batch of CIFAR-10 from ``directory``.
 
     Parameters
     ----------
     directory : Path
         A ``cifar-10-batches-bin`` or ``cifar-10-batches-py`` folder.
+    with_test : bool, default True
+        False: leave the test split out, without looking for its batch.
 
     Returns
     -------
@@ -79,18 +81,20 @@ def read_cifar_dir(directory: Path) -> RawData:
     binary = cifar_format(directory) == "binary"
     read = _read_binary_batch if binary else _read_python_batch
     suffix = ".bin" if binary else ""
-    paths = [directory / f"{name}{suffix}" for name in (*TRAIN_BATCHES, TEST_BATCH)]
+    batches = (*TRAIN_BATCHES, TEST_BATCH) if with_test else TRAIN_BATCHES
+    paths = [directory / f"{name}{suffix}" for name in batches]
     missing = [path.name for path in paths if not path.is_file()]
     if missing:
         raise DataError(
             f"{directory}: missing CIFAR-10 batch(es) {', '.join(missing)}; "
             "run `nettrainer data fetch cifar10` or set data.path to the complete folder"
         )
-    train = [read(path) for path in paths[:-1]]
+    train = [read(path) for path in paths[: len(TRAIN_BATCHES)]]
     X_train = np.concatenate([images for images, _ in train])  # (N_train, 3072)
     y_train = np.concatenate([labels for _, labels in train])  # (N_train,)
     del train
-    X_test, y_test = read(paths[-1])
+    X_test, y_test = read(paths[-1]) if with_test else (None, None)
+    files = {"train": str(directory / f"data_batch_*{suffix}")}
     return RawData(
         X_train=X_train,
         y_train=y_train,
@@ -98,7 +102,7 @@ def read_cifar_dir(directory: Path) -> RawData:
         y_test=y_test,
         class_names=_class_names(directory, binary),
         source=str(directory),
-        files={"train": str(directory / f"data_batch_*{suffix}"), "test": str(paths[-1])},
+        files=files | ({"test": str(paths[-1])} if with_test else {}),
         image_shape=IMAGE_SHAPE,
     )
 

@@ -137,7 +137,9 @@ def identify(directory: Path) -> str | None:
     return None
 
 
-def read_idx_dir(directory: Path, class_names: tuple[str, ...] | None, name: str) -> RawData:
+def read_idx_dir(
+    directory: Path, class_names: tuple[str, ...] | None, name: str, *, with_test: bool = True
+) -> RawData:
     """Read the train and test splits of an MNIST-family data set from ``directory``.
 
     Parameters
@@ -150,6 +152,8 @@ def read_idx_dir(directory: Path, class_names: tuple[str, ...] | None, name: str
     name : str
         The data set's name (``"mnist"``, ``"fashion-mnist"``, or ``"idx"`` when
         not known), for messages.
+    with_test : bool, default True
+        False: leave the test split out, without looking for its files.
 
     Returns
     -------
@@ -161,13 +165,13 @@ def read_idx_dir(directory: Path, class_names: tuple[str, ...] | None, name: str
     DataError
         If a file is missing, unreadable or corrupt, or images and labels disagree in number.
     """
+    splits = {split: stems for split, stems in SPLIT_FILES.items() if with_test or split == "train"}
     paths = {
-        split: [find_idx_file(directory, stem) for stem in stems]
-        for split, stems in SPLIT_FILES.items()
+        split: [find_idx_file(directory, stem) for stem in stems] for split, stems in splits.items()
     }
     missing = [
         stem
-        for split, stems in SPLIT_FILES.items()
+        for split, stems in splits.items()
         for stem, path in zip(stems, paths[split], strict=True)
         if path is None
     ]
@@ -178,15 +182,16 @@ def read_idx_dir(directory: Path, class_names: tuple[str, ...] | None, name: str
             else "put them in the folder with the others"
         )
         raise DataError(f"{directory}: missing {', '.join(s + '[.gz]' for s in missing)}; {fix}")
-    (X_train, y_train), (X_test, y_test) = (_read_pair(*paths[s]) for s in SPLIT_FILES)
+    X_train, y_train = _read_pair(*paths["train"])  # (N, rows, cols), (N,)
+    X_test, y_test = _read_pair(*paths["test"]) if with_test else (None, None)
     return RawData(
         X_train=X_train.reshape(X_train.shape[0], -1),
         y_train=y_train,
-        X_test=X_test.reshape(X_test.shape[0], -1),
+        X_test=None if X_test is None else X_test.reshape(X_test.shape[0], -1),
         y_test=y_test,
         class_names=class_names,
         source=str(directory),
-        files={"train": str(paths["train"][1]), "test": str(paths["test"][1])},
+        files={split: str(files[1]) for split, files in paths.items()},
         image_shape=X_train.shape[1:],
     )
 

@@ -115,7 +115,8 @@ def read_raw(
     dtype : numpy.dtype
         Dtype that text formats (csv) are parsed into.
     with_test : bool, default True
-        False: leave the test split out, without reading ``data.test_path``.
+        False: leave the test split out, without reading its file
+        (``data.test_path``, MNIST's ``t10k-*``, CIFAR-10's ``test_batch``).
 
     Returns
     -------
@@ -146,7 +147,7 @@ def read_raw(
         )
     if not with_test:
         spec = replace(spec, test_path=None)
-    raw = READERS[spec.name](spec, seed, dtype)
+    raw = READERS[spec.name](spec, seed, dtype, with_test)
     try:
         return check(raw if with_test else replace(raw, X_test=None, y_test=None))
     except DataError as error:
@@ -194,14 +195,14 @@ def _split_and_convert(
     )
 
 
-def _generated(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
+def _generated(spec: "DataConfig", seed: int, dtype: np.dtype, _with_test: bool) -> RawData:
     make = make_spiral if spec.name == "spiral" else make_blobs
     X, y = make(spec.points_per_class, spec.num_classes, rng=np.random.default_rng(seed))
     names = tuple(str(c) for c in range(spec.num_classes))
     return RawData(X_train=X, y_train=y, class_names=names, source=f"generated {spec.name}")
 
 
-def _idx(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
+def _idx(spec: "DataConfig", seed: int, dtype: np.dtype, with_test: bool) -> RawData:
     names = FASHION_MNIST_CLASSES if spec.name == "fashion-mnist" else MNIST_CLASSES
     folder = locate(spec.name, spec.path, lambda d: d if is_idx_dir(d) else None)
     family = identify(folder)
@@ -210,23 +211,25 @@ def _idx(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
             f"{folder}: holds {family} (its training labels have the checksum pinned for "
             f"{family}), not {spec.name}; set data.name to {family}"
         )
-    return read_idx_dir(folder, names, spec.name)
+    return read_idx_dir(folder, names, spec.name, with_test=with_test)
 
 
-def _cifar(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
-    return read_cifar_dir(locate(spec.name, spec.path, find_cifar_dir))
+def _cifar(spec: "DataConfig", seed: int, dtype: np.dtype, with_test: bool) -> RawData:
+    return read_cifar_dir(locate(spec.name, spec.path, find_cifar_dir), with_test=with_test)
 
 
-def _npz(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
+def _npz(spec: "DataConfig", seed: int, dtype: np.dtype, _with_test: bool) -> RawData:
     return read_npz(required_path(spec), optional_test_path(spec))
 
 
-def _csv(spec: "DataConfig", seed: int, dtype: np.dtype) -> RawData:
+def _csv(spec: "DataConfig", seed: int, dtype: np.dtype, _with_test: bool) -> RawData:
     path = required_path(spec)  # a missing data file is named before a missing test file
     return read_csv(path, optional_test_path(spec), spec.label_column, spec.header, dtype)
 
 
-READERS: dict[str, Callable[[Any, int, np.dtype], RawData]] = {
+# Each reader takes (spec, seed, dtype, with_test); npz and csv read data.test_path, which
+# read_raw clears when with_test is False.
+READERS: dict[str, Callable[[Any, int, np.dtype, bool], RawData]] = {
     "spiral": _generated,
     "blobs": _generated,
     "fashion-mnist": _idx,
