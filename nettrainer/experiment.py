@@ -100,7 +100,7 @@ def load_dataset(
 ) -> Dataset:
     """Load the configured data set in the configured dtype, refitting unless a state is given.
 
-    ``with_test=False`` leaves the test split out without reading ``data.test_path``
+    ``with_test=False`` leaves the test split out without reading its files
     (see :func:`nettrainer.data.load`).
 
     Raises

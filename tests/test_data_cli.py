@@ -218,6 +218,32 @@ def test_info_refuses_path_beside_a_file_or_folder(tmp_path):
     )
 
 
+def test_info_on_one_file_of_a_folder_data_set_says_what_to_pass(tmp_path):
+    write_idx_dataset(tmp_path / "fm", np.random.default_rng(0), n_train=30, n_test=10)
+    (tmp_path / "cifar-10-python.tar.gz").write_bytes(b"\x1f\x8b")
+    one_file = tmp_path / "fm" / "train-images-idx3-ubyte.gz"
+    archive = tmp_path / "cifar-10-python.tar.gz"
+    expected = {
+        one_file: f"{one_file}: one IDX file, not a data set; pass the folder holding it and "
+                  "the data set's other files",
+        archive: f"{archive}: an archive, not a data set; unpack the archive (tar xf {archive}) "
+                 "and pass the folder it makes (e.g. cifar-10-batches-py)",
+    }
+    for path, message in expected.items():
+        result = CliRunner().invoke(data, ["info", str(path)])
+        assert isinstance(result.exception, DataError) and str(result.exception) == message
+
+
+def test_info_on_an_idx_folder_without_training_files_names_them(tmp_path):
+    write_idx_dataset(tmp_path, np.random.default_rng(0), n_train=30, n_test=10)
+    for path in tmp_path.glob("train-*"):
+        path.unlink()
+    result = CliRunner().invoke(data, ["info", str(tmp_path)])
+    assert str(result.exception) == (
+        f"{tmp_path}: IDX files without train-images-idx3-ubyte[.gz]; an IDX folder holds the "
+        "train-* and t10k-* images and labels")
+
+
 def test_info_on_generated_data():
     result = CliRunner().invoke(data, ["info", "spiral"])
     assert result.output.splitlines() == [

@@ -55,7 +55,8 @@ def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) ->
     candidates = (Path(path),) if path is not None else SEARCH_PATHS[name]
     if path is not None and Path(path).is_file():
         raise DataError(
-            f"{path}: data.path for {name} must be a folder, not a file; {_unpack(path)}"
+            f"{path}: data.path for {name} must be a folder, not a file; "
+            f"{unpack_hint(path, 'set data.path to')}"
         )
     for candidate in candidates:
         folder = found(candidate) if candidate.is_dir() else None
@@ -67,12 +68,16 @@ def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) ->
     )
 
 
-def _unpack(path: str) -> str:
-    """Say what to do with a downloaded file given where its folder belongs."""
-    if path.lower().endswith((".tar.gz", ".tgz", ".tar")):
-        return (f"unpack the archive (tar xf {path}) and set data.path to the folder it makes "
+def unpack_hint(path: str | Path, give: str) -> str:
+    """Say what to do with a downloaded file given where its folder belongs.
+
+    ``give`` says how the folder is given: ``"set data.path to"``, or ``"pass"``
+    for ``data info``.
+    """
+    if str(path).lower().endswith((".tar.gz", ".tgz", ".tar")):
+        return (f"unpack the archive (tar xf {path}) and {give} the folder it makes "
                 "(e.g. cifar-10-batches-py)")
-    return "set data.path to the folder holding it and the data set's other files"
+    return f"{give} the folder holding it and the data set's other files"
 
 
 def optional_test_path(spec: "DataConfig") -> Path | None:

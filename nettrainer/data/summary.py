@@ -1,5 +1,6 @@
 """``info(name_or_path)``: where a data set is, its splits' shapes, dtype and class counts."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -9,14 +10,16 @@ from typing import NamedTuple
 import numpy as np
 
 from nettrainer.data.cifar import cifar_format, find_cifar_dir
-from nettrainer.data.idx import identify, is_idx_dir, read_idx_dir
+from nettrainer.data.idx import SPLIT_FILES, identify, is_idx_dir, read_idx_dir
 from nettrainer.data.loader import DATASET_NAMES, read_raw
+from nettrainer.data.locations import unpack_hint
 from nettrainer.data.npz import holds_only_test_split, read_test_npz
 from nettrainer.data.raw import SPLITS, RawData, TableColumns, check, check_test_file
 from nettrainer.errors import DataError
 
 FORMATS = {"npz": "npz", "csv": "csv", "spiral": "generated", "blobs": "generated"}
 SUFFIXES = {".npz": "npz", ".csv": "csv"}
+IDX_NAME = re.compile(r"-idx\d-ubyte(\.gz)?$")  # an MNIST-family file: t10k-labels-idx1-ubyte
 
 
 @dataclass(frozen=True)
@@ -173,11 +176,23 @@ def _guess(target: Path, csv_options: CsvOptions) -> tuple[str, str, Callable[[]
     if target.is_file() and target.suffix.lower() in SUFFIXES:
         fmt = SUFFIXES[target.suffix.lower()]
         return fmt, fmt, _reader(fmt, target, csv_options)
+    if target.is_file() and (IDX_NAME.search(target.name) or _is_archive(target)):
+        what = "an archive" if _is_archive(target) else "one IDX file"
+        raise DataError(f"{target}: {what}, not a data set; {unpack_hint(target, 'pass')}")
+    if target.is_dir() and any(IDX_NAME.search(path.name) for path in target.iterdir()):
+        raise DataError(
+            f"{target}: IDX files without {SPLIT_FILES['train'][0]}[.gz]; an IDX folder holds "
+            "the train-* and t10k-* images and labels"
+        )
     what = "is not" if target.exists() else "no such file or folder, and not"
     raise DataError(
         f"{target}: {what} a data set name ({', '.join(DATASET_NAMES)}), a .npz or .csv file, "
         "or a folder of IDX files or CIFAR-10 batches"
     )
+
+
+def _is_archive(path: Path) -> bool:
+    return path.name.lower().endswith((".tar.gz", ".tgz", ".tar"))
 
 
 def _reader(
