@@ -12,9 +12,22 @@ import yaml
 
 from nettrainer.config_checks import config_error
 
+# Data files that may be given where the config goes, and their data.name (None: a folder's).
+DATA_FILE_SUFFIXES = {".npz": "npz", ".csv": "csv", ".gz": None, ".tgz": None, ".tar": None}
+
 
 def read_text(path: Path) -> str:
-    """Return the UTF-8 text of config file ``path``; a missing or unreadable file is one line."""
+    """Return the UTF-8 text of config file ``path``; a missing or unreadable file is one line.
+
+    A data file given as the config (``nettrainer train data.npz``) is named so,
+    with the config keys that train on it.
+    """
+    if path.suffix.lower() in DATA_FILE_SUFFIXES and path.is_file():
+        name = DATA_FILE_SUFFIXES[path.suffix.lower()]
+        fix = ("set a config's data.path to the folder holding it (unpacked, for an archive)"
+               if name is None else "train on it with: nettrainer train configs/default.yaml "
+               f"--set data.name={name} --set data.path={shlex.quote(str(path))}")
+        raise config_error(str(path), f"a data file, not a config file; {fix}")
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:

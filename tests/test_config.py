@@ -333,6 +333,20 @@ def test_missing_unreadable_and_binary_files(tmp_path):
     assert load_error(too_long) == f"{too_long}: cannot read the file: File name too long"
 
 
+@pytest.mark.parametrize(("name", "fix"), [
+    ("d.npz", "train on it with: nettrainer train configs/default.yaml --set data.name=npz "
+              "--set data.path={path}"),
+    ("d.CSV", "train on it with: nettrainer train configs/default.yaml --set data.name=csv "
+              "--set data.path={path}"),
+    ("t10k-labels-idx1-ubyte.gz", "set a config's data.path to the folder holding it "
+                                  "(unpacked, for an archive)"),
+])
+def test_a_data_file_given_as_the_config_says_how_to_train_on_it(tmp_path, name, fix):
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04")
+    assert load_error(path) == f"{path}: a data file, not a config file; {fix.format(path=path)}"
+
+
 def test_a_top_level_versions_mapping_is_ignored(tmp_path):
     path = write(tmp_path, "versions: {numpy: 2.0.0}\nseed: 3\n")
     assert config.load(path) == Config(name="spiral", seed=3)
