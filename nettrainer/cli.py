@@ -6,12 +6,8 @@ With the ``cli_*`` modules, :mod:`~nettrainer.progress` and
 one line on stderr and the error's exit code (2, or 3 for divergence).
 """
 
-import errno
-import os
 import shlex
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -24,10 +20,15 @@ with interrupts_deferred():  # a Ctrl-C while numpy and yaml import comes after,
     from nettrainer import __version__, config, evaluation, experiment, reports, runs
     from nettrainer.cli_data import data
     from nettrainer.cli_gradcheck import gradcheck
-    from nettrainer.cli_resume import resume_data, resumed_config
+    from nettrainer.cli_resume import (
+        full_disk_keeps_the_run,
+        resume_data,
+        resumed_config,
+        unwritable_run_folder,
+    )
     from nettrainer.console import discard_stdout, echo
     from nettrainer.data import Dataset
-    from nettrainer.errors import CheckpointError, ConfigError, NettrainerError
+    from nettrainer.errors import WRITE_FIXES, ConfigError, NettrainerError
     from nettrainer.picture_paths import picture_path
     from nettrainer.progress import Progress, WarnAtStart
     from nettrainer.run_lock import training_lock
@@ -36,13 +37,6 @@ with interrupts_deferred():  # a Ctrl-C while numpy and yaml import comes after,
 # Where each command's option to write elsewhere is, for a file it may not write.
 ELSEWHERE = {"train": "--out DIR", "plot": "--out FILE", "evaluate": "--plot FILE",
              "data": "data fetch --dir DIR"}
-# The fix for a file the system will not let a command write, by errno.
-WRITE_FIXES = {
-    errno.EACCES: "fix its permissions, or write elsewhere",
-    errno.EPERM: "fix its permissions, or write elsewhere",
-    errno.EROFS: "the file system is read-only: write elsewhere",
-    errno.ENOSPC: "free some space, or write elsewhere",
-}
 
 
 class Commands(click.Group):
@@ -158,41 +152,13 @@ def train(config_path: Path | None, overrides: tuple[str, ...], out_dir: str | N
         return
     if resume_dir is None:
         dataset = experiment.load_dataset(cfg)
-        with experiment.new_run(cfg, dataset) as run_dir, training_lock(run_dir):
+        with (experiment.new_run(cfg, dataset) as run_dir, training_lock(run_dir),
+              full_disk_keeps_the_run(run_dir)):
             _train_in(run_dir, cfg, dataset, None, quiet=quiet, resume=False)
         return
     with training_lock(resume_dir), unwritable_run_folder(resume_dir):
         dataset, missing_test = resume_data(resume_dir, cfg)
         _train_in(resume_dir, cfg, dataset, missing_test, quiet=quiet, resume=True)
-
-
-@contextmanager
-def unwritable_run_folder(run_dir: Path) -> Iterator[None]:
-    """Turn a run folder the system will not write into one line on how to resume it anyway.
-
-    A resumed run stays in its folder (``--out`` is refused), so the fix is a
-    writable copy of it: beside it where its parent folder may be written,
-    else on another disk (a read-only file system, a full disk).
-    """
-    try:
-        yield
-    except OSError as error:
-        if error.errno not in WRITE_FIXES:
-            raise
-        source = shlex.quote(str(run_dir))
-        beside = error.errno in (errno.EACCES, errno.EPERM) and os.access(
-            run_dir.resolve().parent, os.W_OK)
-        if beside:
-            copy = shlex.quote(f"{run_dir}-copy")
-            fix = f"resume a writable copy: cp -r {source} {copy}"
-        else:
-            copy = f"DIR/{shlex.quote(run_dir.resolve().name)}"
-            free = "free some space, or " if error.errno == errno.ENOSPC else ""
-            fix = f"{free}resume a copy on a disk you may write (DIR): cp -r {source} DIR/"
-        raise CheckpointError(
-            f"{run_dir}: the run folder cannot be written ({error.strerror}: "
-            f"{error.filename}); {fix} && nettrainer train --resume {copy}"
-        ) from None
 
 
 def _train_in(

@@ -5,17 +5,24 @@ about how far it got: ``summary.json`` says how a session ended, and a hard
 kill (SIGKILL, a power cut) leaves it behind ``last.npz``. Only
 ``train.epochs`` may change, and the run folder's ``config.yaml`` is brought up
 to the new count, so that a later plain ``--resume`` (the command an
-interrupted run prints) keeps the target.
+interrupted run prints) keeps the target. A run folder the system will not
+write, or a disk that fills during training, ends in one line on how to
+resume the run.
 """
 
 import dataclasses
+import errno
+import os
+import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from nettrainer import config, evaluation, experiment, runs
 from nettrainer.data import Dataset
-from nettrainer.errors import CheckpointError, ConfigError, DataError
+from nettrainer.errors import FULL_DISK, WRITE_FIXES, CheckpointError, ConfigError, DataError
 from nettrainer.run_checks import check_metric_rows
 
 RESUMABLE_KEYS = ("train.epochs",)  # what a resumed run may change: train for longer
@@ -134,3 +141,52 @@ def record_epochs(resume_dir: Path, cfg: config.Config) -> None:
     if evaluation.read_run_config(resume_dir).train.epochs != cfg.train.epochs:
         text = config.dump(cfg, versions=experiment.versions())
         runs.write_text(resume_dir / "config.yaml", text)
+
+
+@contextmanager
+def unwritable_run_folder(run_dir: Path) -> Iterator[None]:
+    """Turn a run folder the system will not write into one line on how to resume it anyway.
+
+    A resumed run stays in its folder (``--out`` is refused), so the fix is a
+    writable copy of it: beside it where its parent folder may be written,
+    else on another disk (a read-only file system, a full disk).
+    """
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in WRITE_FIXES:
+            raise
+        source = shlex.quote(str(run_dir))
+        beside = error.errno in (errno.EACCES, errno.EPERM) and os.access(
+            run_dir.resolve().parent, os.W_OK)
+        if beside:
+            copy = shlex.quote(f"{run_dir}-copy")
+            fix = f"resume a writable copy: cp -r {source} {copy}"
+        else:
+            copy = f"DIR/{shlex.quote(run_dir.resolve().name)}"
+            free = "free some space, or " if error.errno in FULL_DISK else ""
+            fix = f"{free}resume a copy on a disk you may write (DIR): cp -r {source} DIR/"
+        raise CheckpointError(
+            f"{run_dir}: the run folder cannot be written ({error.strerror}: "
+            f"{error.filename}); {fix} && nettrainer train --resume {copy}"
+        ) from None
+
+
+@contextmanager
+def full_disk_keeps_the_run(run_dir: Path) -> Iterator[None]:
+    """Turn a full disk during a new run's training into one line on how to resume it.
+
+    The run folder keeps its last saved epoch (every file is written whole or
+    not at all), so the fix is space, then ``--resume``, not a new run
+    elsewhere. A disk that fills before the run's first step (its folder is
+    then removed) is left to the command line's own message.
+    """
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in FULL_DISK or not (run_dir / "history.json").is_file():
+            raise
+        raise CheckpointError(
+            f"{error.filename}: {error.strerror}; the run folder keeps its last saved epoch: "
+            f"free some space, then nettrainer train --resume {shlex.quote(str(run_dir))}"
+        ) from None

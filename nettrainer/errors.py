@@ -2,8 +2,21 @@
 
 Every message names the place (file, key, argument) and the fix. The command
 line catches :class:`NettrainerError` in one place, prints the message on one
-line to stderr and exits with the error's ``exit_code``.
+line to stderr and exits with the error's ``exit_code``. :data:`WRITE_FIXES`
+holds the fixes for the operating system's refusals to write a file.
 """
+
+import errno
+
+# The fix for a file the system will not let a command write, by errno.
+WRITE_FIXES = {
+    errno.EACCES: "fix its permissions, or write elsewhere",
+    errno.EPERM: "fix its permissions, or write elsewhere",
+    errno.EROFS: "the file system is read-only: write elsewhere",
+    errno.ENOSPC: "free some space, or write elsewhere",
+    errno.EDQUOT: "free some space, or write elsewhere",
+}
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT)  # no space left, or none left to this user
 
 
 class NettrainerError(Exception):

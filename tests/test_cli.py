@@ -727,6 +727,26 @@ def test_a_run_folder_that_may_not_be_written_says_how_to_resume_it(npz_run, mon
         f"{npz_run / 'config.yaml'}); {fix.format(run=npz_run, name=npz_run.name)}"), line
 
 
+def test_a_disk_that_fills_during_training_says_how_to_resume_the_kept_run(tmp_path, monkeypatch):
+    save_state, calls = runs.save_state, []
+
+    def fills_up(path, state):
+        calls.append(path)
+        if len(calls) > 2:  # epoch 0's and epoch 1's checkpoints are written
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        save_state(path, state)
+
+    monkeypatch.setattr(runs, "save_state", fills_up)
+    result = train(tmp_path, tiny_config(tmp_path / "runs", epochs=5))
+    run_dir = only_run(tmp_path / "runs")
+    assert assert_one_line_error(result) == (
+        f"error: {run_dir / 'last.npz'}: No space left on device; the run folder keeps its last "
+        f"saved epoch: free some space, then nettrainer train --resume {run_dir}")
+    monkeypatch.setattr(runs, "save_state", save_state)
+    assert invoke("train", "--resume", run_dir, "--quiet").exit_code == 0
+    assert summary(run_dir)["epochs_completed"] == 5
+
+
 EPOCH_0_FILES = ("last.npz", "best.npz", "metrics.csv", "history.json")  # written before step 1
 
 
