@@ -144,7 +144,8 @@ def test_gzip_cut_short_is_a_data_error(tmp_path, rng):
 def test_trailing_bytes_are_corrupt(tmp_path):
     path = tmp_path / "labels"
     path.write_bytes(idx_bytes(np.zeros(4, np.uint8), LABELS_MAGIC) + b"\0\0")
-    with pytest.raises(DataError, match=r"corrupt \(trailing bytes\) IDX file"):
+    with pytest.raises(DataError, match=r"corrupt \(trailing bytes\) IDX file: its header "
+                                        r"promises 4 bytes of labels but 6 follow;"):
         read_idx(path, LABELS_MAGIC)
 
 

@@ -80,9 +80,10 @@ def read_idx(path: Path, magic: int) -> np.ndarray:
     expected = math.prod(dims)
     if len(data) != header + expected:
         state = "truncated" if len(data) < header + expected else "corrupt (trailing bytes)"
+        shape = f"{' x '.join(map(str, dims))} = " if len(dims) > 1 else ""
         raise DataError(
-            f"{path}: {state} IDX file: its header promises {' x '.join(map(str, dims))} = "
-            f"{expected} bytes of {kind} but {len(data) - header} follow; {REFETCH}"
+            f"{path}: {state} IDX file: its header promises {shape}{expected} bytes of {kind} "
+            f"but {len(data) - header} follow; {REFETCH}"
         )
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims)
 
