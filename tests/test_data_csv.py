@@ -507,3 +507,21 @@ def test_a_fractional_label_on_the_first_row_of_a_csv_without_header_suggests_on
     assert "holds 1 value that is no class index (first: 1.5 at line 1)" in str(error.value)
     assert str(error.value).endswith("if line 1 is a header (of numbers, which cannot be told "
                                      "from data), set data.header: true")
+
+
+@pytest.mark.parametrize(("header", "column", "named"), [
+    ("count,x,label\n", "count", " ('count')"),
+    ("", 0, ""),
+])
+def test_labels_from_a_feature_column_suggest_another_label_column(tmp_path, header, column,
+                                                                   named):
+    """Counts in column 0 read as labels leave classes without examples: name the column."""
+    rows = "".join(f"{10 * (i % 7)},{i / 7:.3f},{i % 3}\n" for i in range(1, 43))
+    (tmp_path / "d.csv").write_text(header + rows)
+    spec = Spec(name="csv", path=str(tmp_path / "d.csv"), label_column=column)
+    with pytest.raises(DataError) as error:
+        load(spec, seed=0, dtype=np.float64)
+    message = str(error.value)
+    assert "classes that the largest label, 60" in message, message
+    assert message.endswith(f"; or, if column 0{named} holds no labels, set data.label_column "
+                            "to the column that does")

@@ -220,3 +220,16 @@ def first_row_hint(error: DataError, first_line: int) -> DataError:
         return error
     return DataError(f"{error}; or, if line {first_line} is a header (of numbers, which cannot "
                      "be told from data), set data.header: true")
+
+
+def label_column_hint(error: DataError, columns: TableColumns) -> DataError:
+    """Add to a labels ``error`` that the csv's label column may be the wrong one.
+
+    Integers in a feature column read as labels give classes without examples
+    or out of range; the message names the column the labels came from.
+    """
+    if "label" not in str(error):
+        return error
+    name = f" ({columns.header[columns.label]!r})" if columns.header else ""
+    return DataError(f"{error}; or, if column {columns.label}{name} holds no labels, set "
+                     "data.label_column to the column that does")

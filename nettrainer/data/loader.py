@@ -14,7 +14,7 @@ import numpy as np
 
 from nettrainer.data.cifar import find_cifar_dir, read_cifar_dir
 from nettrainer.data.classes import check_two_classes
-from nettrainer.data.csvfile import first_row_hint, read_csv
+from nettrainer.data.csvfile import first_row_hint, label_column_hint, read_csv
 from nettrainer.data.dataset import Dataset
 from nettrainer.data.idx import (
     FASHION_MNIST_CLASSES,
@@ -151,9 +151,11 @@ def read_raw(
     try:
         return check(raw if with_test else replace(raw, X_test=None, y_test=None))
     except DataError as error:
-        if spec.name == "csv" and spec.header is None and raw.columns.header is None:
-            raise first_row_hint(error, raw.row_lines["train"](0)) from None
-        raise
+        if spec.name != "csv":
+            raise
+        headerless = spec.header is None and raw.columns.header is None
+        hinted = first_row_hint(error, raw.row_lines["train"](0)) if headerless else error
+        raise (label_column_hint(error, raw.columns) if hinted is error else hinted) from None
 
 
 def _float_dtype(dtype: Any) -> np.dtype:
