@@ -38,7 +38,7 @@ FASHION_MNIST_CLASSES = (
     "Ankle boot",
 )
 MNIST_CLASSES = tuple(str(digit) for digit in range(10))
-REFETCH = "replace it with an intact copy (nettrainer data fetch)"
+REFETCH = "replace it with an intact copy (of MNIST or Fashion-MNIST: nettrainer data fetch NAME)"
 FAMILY = ("fashion-mnist", "mnist")  # the data sets in IDX files, told apart by checksum
 
 
