@@ -12,11 +12,14 @@ from pathlib import Path
 import click
 
 from nettrainer.console import echo
+from nettrainer.data.cifar import find_cifar_dir
 from nettrainer.data.fetch import fetch
+from nettrainer.data.idx import is_idx_dir
+from nettrainer.data.locations import SEARCH_PATHS
 from nettrainer.data.raw import TableColumns
 from nettrainer.data.sources import FETCHABLE
 from nettrainer.data.summary import CsvOptions, DataInfo, info
-from nettrainer.errors import NettrainerError
+from nettrainer.errors import FetchError, NettrainerError
 
 MB = 1e6
 PLAIN_STEPS = 4  # off a terminal, one line per quarter of each download
@@ -87,8 +90,22 @@ def fetch_command(name: str, directory: Path) -> None:
     Example: nettrainer data fetch fashion-mnist --dir data
     """
     progress = DownloadProgress(live=sys.stdout.isatty())
-    paths = fetch(name, directory, progress=progress, log=echo)
+    try:
+        paths = fetch(name, directory, progress=progress, log=echo)
+    except FetchError as error:
+        copy = _installed_copy(name)
+        if copy is None:
+            raise
+        raise FetchError(f"{error}; but a copy is already in {copy}, where training and data "
+                         "info find it without a fetch") from None
     echo(f"{name}: {len(paths)} file(s) in {paths[0].parent}")
+
+
+def _installed_copy(name: str) -> Path | None:
+    """Return a folder where data set ``name`` is found without a fetch, or None."""
+    holds = is_idx_dir if name in ("fashion-mnist", "mnist") else find_cifar_dir
+    return next((folder for folder in SEARCH_PATHS[name] if folder.is_dir() and holds(folder)),
+                None)
 
 
 INFO_OPTIONS = {  # config key: the data info option that sets it

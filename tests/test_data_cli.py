@@ -21,6 +21,7 @@ from data_fixtures import (
 
 from nettrainer.cli_data import DownloadProgress, data
 from nettrainer.data.fetch import BLOCK
+from nettrainer.data.locations import SEARCH_PATHS
 from nettrainer.data.sources import SOURCES, Remote, Source
 from nettrainer.errors import DataError, FetchError
 
@@ -61,6 +62,22 @@ def test_fetch_failure_raises_fetch_error_for_the_main_cli(tmp_path, mnist_serve
     assert isinstance(result.exception, FetchError)
     assert "t10k-images-idx3-ubyte.gz: HTTP 404 Not Found" in str(result.exception)
     assert not (tmp_path / "d").exists()  # the folders the failed fetch made are gone
+
+
+def test_a_failed_fetch_names_a_copy_that_needs_none(tmp_path, mnist_server, monkeypatch):
+    """Such as Debian's Fashion-MNIST in /usr/share/datasets, which training finds by itself."""
+    mnist_server.routes.clear()
+    installed = tmp_path / "installed" / "mnist"
+    write_idx_dataset(installed, np.random.default_rng(0), n_train=30, n_test=10)
+    monkeypatch.setitem(SEARCH_PATHS, "mnist", (tmp_path / "none", installed))
+    result = CliRunner().invoke(data, ["fetch", "mnist", "--dir", str(tmp_path / "d")])
+    assert isinstance(result.exception, FetchError)
+    assert str(result.exception).endswith(
+        f"; but a copy is already in {installed}, where training and data info find it "
+        "without a fetch")
+    monkeypatch.setitem(SEARCH_PATHS, "mnist", (tmp_path / "none",))
+    result = CliRunner().invoke(data, ["fetch", "mnist", "--dir", str(tmp_path / "d")])
+    assert "a copy is already" not in str(result.exception)
 
 
 @pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGTERM, 143, "terminated"),
