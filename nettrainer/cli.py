@@ -110,6 +110,10 @@ def _usage_error(error: click.UsageError, ctx: click.Context) -> NoReturn:
     if isinstance(error, click.NoSuchOption) and error.ctx and error.ctx.command.name == "train":
         key = config.key_named(error.option_name.lstrip("-").replace("-", "_"))
         message += f" Config keys are set with --set {key}=VALUE." if key else ""
+    taken = error.ctx.params.get("plot_path") if error.ctx else None  # evaluate --plot RUN_DIR
+    if isinstance(error, click.MissingParameter) and taken and Path(taken).is_dir():
+        message += (f" --plot took {taken} as its FILE|FOLDER; put the run folder first: "
+                    f"nettrainer evaluate {shlex.quote(taken)} --plot.")
     if error.ctx is not None:
         command = error.ctx.command_path
     else:

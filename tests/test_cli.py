@@ -672,6 +672,13 @@ def test_usage_mistakes_are_one_line_naming_the_help(args, fragments):
     assert_one_line_error(invoke(*args), *fragments)
 
 
+def test_evaluate_with_plot_before_the_run_folder_says_to_swap_them(spiral_run):
+    line = assert_one_line_error(invoke("evaluate", "--plot", spiral_run))
+    assert line == (f"error: Missing argument 'RUN_DIR'. --plot took {spiral_run} as its "
+                    f"FILE|FOLDER; put the run folder first: nettrainer evaluate {spiral_run} "
+                    "--plot. See 'cli evaluate --help'."), line
+
+
 def test_an_os_error_while_writing_is_one_line_naming_the_file(tmp_path, monkeypatch):
     def full_disk(path, text):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
