@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from nettrainer.cli import cli
+from nettrainer.data.locations import SEARCH_PATHS
 from nettrainer.data.mirror import bases_for, checked_mirror
 from nettrainer.data.sources import SOURCES
 from nettrainer.errors import FetchError
@@ -23,6 +24,7 @@ def test_fetch_with_a_mirror_that_is_no_url_is_one_line_and_creates_nothing(
     tmp_path, monkeypatch, mirror, problem
 ):
     monkeypatch.setenv("NETTRAINER_MIRROR", mirror)
+    monkeypatch.setitem(SEARCH_PATHS, "fashion-mnist", (tmp_path / "none",))  # none installed
     args = ["data", "fetch", "fashion-mnist", "--dir", str(tmp_path / "d")]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2, (result.output, result.exception)
