@@ -215,8 +215,8 @@ def unread_settings(cfg: Config) -> list[str]:
     Returns
     -------
     list of str
-        Lines such as ``"train.momentum is 0.95, but train.optimizer is adam;
-        only sgd_momentum reads it"``, in the order of
+        Lines such as ``"train.momentum is 0.95, but train.optimizer is adam; it
+        is read only when train.optimizer is sgd_momentum"``, in the order of
         :data:`~nettrainer.config_schema.READ_ONLY_WHEN`.
     """
     lines = []
