@@ -24,6 +24,7 @@ from nettrainer.layerhints import diagnose, narrow_float_hint, shape_hint, softm
 from nettrainer.numerical import eval_numerical_gradient_array_at
 
 MAX_LAYER_ENTRIES = 1000  # larger inputs are checked on a random sample of this many entries
+SAMPLER_STREAM, UPSTREAM_STREAM = 1, 2  # default_rng([seed, stream]): the sample, dout
 
 
 class ConventionError(TypeError):
@@ -101,7 +102,8 @@ def check_layer(
         touched). A dict's keys name the records; otherwise the forward's
         parameter names do.
     seed : int
-        Seeds the random upstream gradient ``dout``.
+        Seeds the random upstream gradient ``dout`` and the entries sampled, on
+        streams of their own (never equal to ``default_rng(seed)``'s draws).
     h : float
         Finite-difference step.
 
@@ -129,7 +131,10 @@ def check_layer(
     if changed:
         return _all_failed(title, names, _changed_hint(forward, changed, "forward"))
     out, cache = returned
-    dout = np.random.default_rng(seed).standard_normal(np.shape(out))
+    # Streams of their own: inputs drawn with default_rng(seed), as the command line's
+    # and a learner's are, would otherwise equal dout, and a backward that returns
+    # its cache (relu_backward as np.maximum(dout, 0)) would pass.
+    dout = np.random.default_rng([seed, UPSTREAM_STREAM]).standard_normal(np.shape(out))
     grads = backward(dout, cache)
     grads = tuple(grads) if isinstance(grads, tuple | list) else (grads,)
     if len(grads) != len(values):
@@ -138,7 +143,7 @@ def check_layer(
             "return one gradient per input of forward, in the same order"))
     narrow = narrow_float_hint(out, *grads)
     checks = []
-    sampler = np.random.default_rng([seed, 1])  # dout's generator stays as it always was
+    sampler = np.random.default_rng([seed, SAMPLER_STREAM])
     for position, (name, analytic) in enumerate(zip(names, grads, strict=True)):
 
         def output_of(v: np.ndarray, position: int = position) -> np.ndarray:

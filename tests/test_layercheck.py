@@ -2,6 +2,7 @@
 
 import dataclasses
 import sys
+from pathlib import Path
 
 import broken_layers as broken
 import numpy as np
@@ -286,6 +287,25 @@ def test_cli_layer_fail_prints_the_hint(my_layers):
     assert "0 passed, 1 failed" in result.output
 
 
+@pytest.mark.parametrize("seed", ["0", "3"])
+def test_cli_a_relu_masked_by_dout_fails_whatever_the_seed(tmp_path, seed):
+    """The command line's inputs come from default_rng(seed): dout must not equal them."""
+    (tmp_path / "mine.py").write_text("from broken_layers import relu_backward_mask_of_dout\n"
+                                      "from nettrainer.layers import relu_forward\n")
+    (tmp_path / "broken_layers.py").write_text(Path(broken.__file__).read_text())
+    result = gradcheck("--layer", f"{tmp_path / 'mine.py'}:relu_forward:"
+                       "relu_backward_mask_of_dout", "--shape", "4,5", "--seed", seed)
+    assert result.exit_code == 1, result.output
+    assert "0 passed, 1 failed" in result.output
+
+
+def test_inputs_drawn_from_the_check_seed_do_not_hide_a_wrong_mask():
+    x = np.random.default_rng(0).standard_normal((4, 5))  # a learner's natural choice
+    check = only_failure(check_layer(layers.relu_forward, broken.relu_backward_mask_of_dout,
+                                     [x], seed=0))
+    assert check.rel_error > 100 * check.threshold
+
+
 def test_cli_layer_file_may_import_its_siblings(tmp_path):
     (tmp_path / "layer_utils.py").write_text("from nettrainer.layers import *  # noqa\n")
     (tmp_path / "mine.py").write_text("from layer_utils import relu_forward, relu_backward\n")
@@ -473,7 +493,7 @@ def test_large_inputs_are_checked_on_a_sample_and_the_worst_entry_is_named_in_pl
     dx_check = checks[0]
     assert not dx_check.passed
     _, cache = layers.affine_forward(x, w, b)
-    dout = np.random.default_rng(0).standard_normal((50, 30))
+    dout = np.random.default_rng([0, layercheck.UPSTREAM_STREAM]).standard_normal((50, 30))
     true_dx = layers.affine_backward(dout, cache)[0]
     assert dx_check.analytic == pytest.approx(1.001 * true_dx[dx_check.worst_index], rel=1e-12)
 
