@@ -247,8 +247,15 @@ def _compare(name: str, parameter: str, analytic: object, numeric: np.ndarray,
     errors = np.abs(checked - numeric) / np.maximum(floor, np.abs(checked) + np.abs(numeric))
     k = int(np.argmax(errors))
     worst = np.unravel_index(int(entries[k]), value.shape)
-    hint = (narrow if narrow is not None
-            else diagnose(checked, numeric, at, batch, weight_like, loss=loss is not None))
+    transposed = analytic.ndim == 2 and analytic.shape[0] == analytic.shape[1] and rel_error(
+        analytic.T.ravel()[entries], numeric, floor=floor) <= LAYER_THRESHOLD
+    if narrow is not None:
+        hint = narrow
+    elif transposed:  # a square gradient's transpose has the right shape
+        hint = shape_hint(analytic.shape, value.shape, square=True)
+    else:
+        hint = diagnose(checked, numeric, at, batch, weight_like, loss=loss is not None,
+                        parameter=parameter)
     return LayerCheck(name, parameter, error, LAYER_THRESHOLD, False, tuple(int(i) for i in worst),
                       float(checked[k]), float(numeric[k]), hint)
 

@@ -15,17 +15,24 @@ from nettrainer.numerical import rel_error
 SAME = 1e-4  # relative tolerance for "this ratio is exactly 2 / N" and "this matches a pattern"
 
 
-def shape_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:
-    """Say how a gradient of shape ``got`` for an input of shape ``want`` went wrong."""
+def shape_hint(got: tuple[int, ...], want: tuple[int, ...], square: bool = False) -> str:
+    """Say how a gradient of shape ``got`` for an input of shape ``want`` went wrong.
+
+    ``square``: the shapes agree, but the gradient's transpose is the numeric one.
+    """
+    fix = "a weight gradient is x.T @ dout (D, M), a data gradient dout @ w.T (N, D)"
+    if square:
+        return (f"transposed: the gradient's transpose matches the numeric one (a square "
+                f"{got[0]} x {got[1]} input keeps the shapes equal); {fix}")
     if len(want) >= 2 and got == want[::-1]:
-        return (f"transposed: the gradient has shape {got} but the input has {want}; "
-                "a weight gradient is x.T @ dout (D, M), a data gradient dout @ w.T (N, D)")
+        return f"transposed: the gradient has shape {got} but the input has {want}; {fix}"
     return (f"shape mismatch: the gradient has shape {got} but the input has {want}; "
             "a gradient always has its input's shape (reshape dx to x.shape)")
 
 
 def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
-             batch: int, weight_like: bool, loss: bool = False) -> str | None:
+             batch: int, weight_like: bool, loss: bool = False,
+             parameter: str = "dx") -> str | None:
     """Name the likely cause of a wrong gradient from the pattern of its error.
 
     Parameters
@@ -40,6 +47,8 @@ def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
         Whether the input may be an L2-regularised weight.
     loss : bool
         Whether the gradient is a loss's, whose own value may be off by N.
+    parameter : str
+        The gradient's name in hints, such as ``"dw"``.
 
     Returns
     -------
@@ -57,7 +66,7 @@ def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
     both = ~a_zero & ~n_zero
     ratios = analytic[both] / numeric[both]
     if ratios.size and np.ptp(ratios) <= SAME * np.abs(ratios).max():
-        hint = _ratio_hint(float(np.median(ratios)), batch, weight_like, loss)
+        hint = _ratio_hint(float(np.median(ratios)), batch, weight_like, loss, parameter)
         if hint:
             return hint
     difference = analytic - numeric
@@ -71,17 +80,20 @@ def diagnose(analytic: np.ndarray, numeric: np.ndarray, value: np.ndarray,
     return None
 
 
-def _ratio_hint(ratio: float, batch: int, weight_like: bool, loss: bool) -> str | None:
+def _ratio_hint(ratio: float, batch: int, weight_like: bool, loss: bool,
+                parameter: str) -> str | None:
     def near(target: float) -> bool:
         return abs(ratio - target) <= SAME * abs(target)
 
     if batch > 2 and (near(batch) or near(1 / batch)):
         side = "a missing" if near(batch) else "an extra"
-        summed = ("; or the loss is summed over the N examples while dx is the gradient of "
-                  "their mean: divide the loss by N") if loss and near(1 / batch) else ""
+        summed = ""
+        if loss and near(1 / batch):
+            summed = (f"; or the loss is summed over the N examples while {parameter} is the "
+                      "gradient of their mean: divide the loss by N")
         return (f"off by a factor of N={batch}: a missing or extra 1/N (mean over the batch); "
                 f"here the analytic gradient is {ratio:.4g} times the numeric one, so {side} "
-                f"1/N in dx{summed}")
+                f"1/N in {parameter}{summed}")
     if near(2) or near(0.5):
         if weight_like:
             return ("off by 2: the L2 convention (reg*W**2 has gradient 2*reg*W; "

@@ -6,7 +6,7 @@ Every function names its mistake; tests/test_layercheck.py asserts that
 
 import numpy as np
 
-from nettrainer.layers import affine_forward, softmax_loss
+from nettrainer.layers import affine_backward, affine_forward, softmax_loss
 
 REG = 0.3
 LABELS = np.array([0, 2, 1, 2, 0])  # (N,) for the regularised affine-softmax layer, N = 5
@@ -163,3 +163,9 @@ def affine_backward_db_of_ones(dout, cache):
     """A db of simple constants (fits any float), wrong for a float64 check."""
     x, w, _ = cache
     return (dout @ w.T).reshape(x.shape), x.reshape(x.shape[0], -1).T @ dout, np.ones(w.shape[1])
+
+
+def affine_backward_dw_over_n(dout, cache):
+    """Divides dw by N, as if the layer took the batch mean (the loss already did)."""
+    dx, dw, db = affine_backward(dout, cache)
+    return dx, dw / cache[0].shape[0], db

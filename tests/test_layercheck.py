@@ -143,6 +143,24 @@ def test_transposed_weight_gradient_is_reported_not_raised():
     assert check.hint.startswith("transposed: the gradient has shape (4, 6) but the input has")
 
 
+def test_a_square_weight_gradient_transposed_is_named_so():
+    """dout.T @ x for a 6 x 6 weight has the right shape: only its values say transposed."""
+    rng = np.random.default_rng(1)
+    inputs = [rng.standard_normal((5, 6)), rng.standard_normal((6, 6)), rng.standard_normal(6)]
+    check = only_failure(check_layer(layers.affine_forward, broken.affine_backward_transposed,
+                                     inputs))
+    assert check.parameter == "dw" and check.hint == (
+        "transposed: the gradient's transpose matches the numeric one (a square 6 x 6 input "
+        "keeps the shapes equal); a weight gradient is x.T @ dout (D, M), a data gradient "
+        "dout @ w.T (N, D)")
+
+
+def test_an_extra_one_over_n_names_the_gradient_it_is_in():
+    check = only_failure(check_layer(layers.affine_forward, broken.affine_backward_dw_over_n,
+                                     affine_inputs()))
+    assert check.parameter == "dw" and check.hint.endswith("so an extra 1/N in dw"), check.hint
+
+
 def test_flat_dx_is_a_shape_mismatch():
     check = only_failure(check_layer(layers.affine_forward, broken.affine_backward_flat_dx,
                                      affine_inputs()))
