@@ -1,5 +1,7 @@
 """npz data sets: stored splits, class names, object arrays refused, the checks on every set."""
 
+import io
+import zipfile
 from dataclasses import replace
 
 import numpy as np
@@ -364,3 +366,27 @@ def test_examples_without_features_are_refused(tmp_path):
     spec = save(tmp_path / "d.npz", X_train=np.zeros((40, 0)), y_train=np.arange(40) % 3)
     assert load_error(spec) == (f"{spec.path}: X_train has no feature columns; each example "
                                 "needs features")
+
+
+def test_a_damaged_compressed_array_is_named(tmp_path):
+    X, y = arrays(np.random.default_rng(0), n=200, d=20)
+    path = tmp_path / "d.npz"
+    np.savez_compressed(path, X_train=X, y_train=y)
+    content = bytearray(path.read_bytes())
+    content[100:120] = bytes(20)  # inside X_train's deflated data
+    path.write_bytes(bytes(content))
+    message = load_error(Spec(name="npz", path=str(path)))
+    assert message.startswith(f"{path}: array X_train is truncated or corrupt (Error -3 while "
+                              "decompressing data"), message
+    assert message.endswith("; save it again")
+
+
+def test_a_member_that_is_no_npy_array_is_named(tmp_path):
+    path = tmp_path / "d.npz"
+    labels = io.BytesIO()
+    np.save(labels, np.arange(10) % 2)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("X_train.npy", b"garbage")
+        archive.writestr("y_train.npy", labels.getvalue())
+    assert load_error(Spec(name="npz", path=str(path))) == (
+        f"{path}: X_train is no .npy array; save it again with numpy.savez")

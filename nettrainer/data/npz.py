@@ -9,6 +9,7 @@ refused, never unpickled.
 """
 
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -213,7 +214,10 @@ def _check_magic(path: Path, test: bool) -> None:
 
 def _read_array(npz: np.lib.npyio.NpzFile, key: str, path: Path) -> np.ndarray:
     try:
-        return npz[key]
+        array = npz[key]
+        if not isinstance(array, np.ndarray):  # a member that is no .npy comes back as bytes
+            raise DataError(f"{path}: {key} is no .npy array; save it again with numpy.savez")
+        return array
     except ValueError as exc:
         if "allow_pickle" in str(exc):
             raise DataError(
@@ -223,7 +227,7 @@ def _read_array(npz: np.lib.npyio.NpzFile, key: str, path: Path) -> np.ndarray:
                    else "a numeric array")
             ) from None
         reason = str(exc)
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # zlib: savez_compressed
         reason = str(exc)
     raise DataError(f"{path}: array {key} is truncated or corrupt ({reason}); save it again")
 
