@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from nettrainer import config, data, experiment, runs
+from nettrainer.data.locations import SEARCH_PATHS
 from nettrainer.deferred_interrupt import interrupts_deferred
 from nettrainer.errors import CheckpointError, DataError
 from nettrainer.model import TwoLayerNet
@@ -47,7 +48,7 @@ def load_run_dataset(run_dir: Path, cfg: config.Config, *, with_test: bool) -> d
         no longer be the run's, and resuming or scoring would go on silently
         with other data.
     """
-    state = saved_preprocessing(run_dir)
+    state, cfg = saved_preprocessing(run_dir), _at_recorded_place(run_dir, cfg)
     try:
         dataset = experiment.load_dataset(cfg, state, with_test=with_test)
     except DataError:  # a saved preprocessing or test file refused because the data changed:
@@ -55,6 +56,23 @@ def load_run_dataset(run_dir: Path, cfg: config.Config, *, with_test: bool) -> d
         raise
     _check_same_data(run_dir, cfg, dataset)
     return dataset
+
+
+def _at_recorded_place(run_dir: Path, cfg: config.Config) -> config.Config:
+    """Return ``cfg`` reading its data where the run found it, when the run searched for it.
+
+    With ``data.path`` null, MNIST, Fashion-MNIST and CIFAR-10 are looked for
+    in places relative to the folder a command runs in (``data/mnist/``); the
+    run's ``dataset.json`` records the absolute folder found, so that evaluate,
+    plot and ``--resume`` work from any folder. A relative record (runs before
+    it was absolute) or a folder since removed leaves the search as it was.
+    """
+    if cfg.data.path is not None or cfg.data.name not in SEARCH_PATHS:
+        return cfg
+    source = Path(runs.read_dataset_info(run_dir).get("source", ""))
+    if not (source.is_absolute() and source.is_dir()):
+        return cfg
+    return config.replace(cfg, "data.path", str(source), f"{run_dir}/dataset.json")
 
 
 def _check_same_data(run_dir: Path, cfg: config.Config, dataset: data.Dataset) -> None:

@@ -521,6 +521,26 @@ def test_print_config_of_a_completed_run_prints_it(spiral_run):
     assert "epochs: 3\n" in result.stdout
 
 
+def test_a_run_on_data_found_in_data_mnist_evaluates_and_resumes_from_another_folder(
+    tmp_path, monkeypatch
+):
+    """data.path null: the folder found is recorded absolute in dataset.json and read from."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    write_idx_dataset(project / "data" / "mnist", np.random.default_rng(0), n_train=60, n_test=20)
+    elsewhere.mkdir()
+    monkeypatch.chdir(project)
+    data = {"name": "mnist", "val_size": 20}
+    assert train(tmp_path, tiny_config(project / "runs", data=data)).exit_code == 0
+    run_dir = only_run(project / "runs")
+    assert config.load(run_dir / "config.yaml").data.path is None
+    assert runs.read_dataset_info(run_dir)["source"] == str(project / "data" / "mnist")
+    monkeypatch.chdir(elsewhere)
+    for args in (("evaluate", run_dir), ("plot", run_dir),
+                 ("train", "--resume", run_dir, "--set", "train.epochs=4")):
+        result = invoke(*args)
+        assert result.exit_code == 0, (args, result.output)
+
+
 def test_without_mnist_test_files_only_the_test_split_is_lost(tmp_path):
     """evaluate --split val and plot never read them; resume trains on, warning twice."""
     write_idx_dataset(tmp_path / "fm", np.random.default_rng(0), n_train=60, n_test=20)

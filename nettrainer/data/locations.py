@@ -45,7 +45,7 @@ def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) ->
     Returns
     -------
     Path
-        The folder holding the data set's files.
+        The folder holding the data set's files, absolute.
 
     Raises
     ------
@@ -60,8 +60,8 @@ def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) ->
         )
     for candidate in candidates:
         folder = found(candidate) if candidate.is_dir() else None
-        if folder is not None:
-            return folder
+        if folder is not None:  # absolute: a run records where its data was, from any folder
+            return folder.absolute()
     looked = ", ".join(str(candidate) for candidate in candidates)
     raise DataError(
         f"{name} not found in {looked}; {GET_IT[name]}, or set data.path to its folder"
