@@ -390,3 +390,29 @@ def test_a_member_that_is_no_npy_array_is_named(tmp_path):
         archive.writestr("y_train.npy", labels.getvalue())
     assert load_error(Spec(name="npz", path=str(path))) == (
         f"{path}: X_train is no .npy array; save it again with numpy.savez")
+
+
+@pytest.mark.parametrize(("split", "fix"), [
+    ("train", "store its examples"),
+    ("val", "store its examples, or remove X_val and y_val (data.val_size then carves a "
+            "validation split from train)"),
+    ("test", "store its examples, or leave the test split out (X_test and y_test, or the "
+             "data.test_path file)"),
+])
+def test_a_stored_split_without_rows_is_refused(tmp_path, split, fix):
+    """An empty test split would score as NaN, an empty val split leave no best epoch."""
+    X, y = arrays(np.random.default_rng(0))
+    values = {"X_train": X, "y_train": y, f"X_{split}": np.zeros((0, 6)),
+              f"y_{split}": np.zeros(0, dtype=np.int64)}
+    spec = save(tmp_path / "d.npz", **values)
+    assert load_error(spec) == f"{spec.path}: X_{split} has no rows; {fix}"
+
+
+def test_a_test_file_without_rows_is_refused(tmp_path):
+    X, y = arrays(np.random.default_rng(0))
+    np.savez(tmp_path / "t.npz", X_test=np.zeros((0, 6)), y_test=np.zeros(0, dtype=np.int64))
+    spec = replace(save(tmp_path / "d.npz", X_train=X, y_train=y),
+                   test_path=str(tmp_path / "t.npz"))
+    assert load_error(spec) == (f"{tmp_path / 't.npz'}: X_test has no rows; store its examples, "
+                                "or leave the test split out (X_test and y_test, or the "
+                                "data.test_path file)")

@@ -125,6 +125,7 @@ def check(raw: RawData) -> RawData:
     num_features = raw.X_train.shape[1] if raw.X_train.ndim == 2 else None
     splits = {name: pair for name in SPLITS if (pair := raw.split(name)) is not None}
     for name, (X, y) in splits.items():
+        _check_rows(X, name, raw.where(name))
         _check_split(X, y, name, raw.where(name), num_features, partial(raw.position, name))
     labels = {
         name: (y, raw.where(name), partial(raw.position, name)) for name, (_, y) in splits.items()
@@ -154,6 +155,7 @@ def check_test_file(X: np.ndarray, y: np.ndarray, where: str) -> None:
         finite, or the labels are not integers >= 0. The class rules are left to
         :func:`check` with the data file, which says what the classes are.
     """
+    _check_rows(X, "test", where)
     num_features = X.shape[1] if X.ndim == 2 else None
     _check_split(X, y, "test", where, num_features, _at_row)
     _check_finite(X, "test", where, _at_row)
@@ -161,6 +163,20 @@ def check_test_file(X: np.ndarray, y: np.ndarray, where: str) -> None:
 
 def _at_row(row: int) -> str:
     return f"at row {row}"
+
+
+def _check_rows(X: np.ndarray, name: str, where: str) -> None:
+    """Refuse a stored split without rows: a test split would score NaN, a val one pick nothing."""
+    if X.shape[0] != 0:
+        return
+    fixes = {
+        "train": "store its examples",
+        "val": "store its examples, or remove X_val and y_val (data.val_size then carves a "
+               "validation split from train)",
+        "test": "store its examples, or leave the test split out (X_test and y_test, or the "
+                "data.test_path file)",
+    }
+    raise DataError(f"{where}: X_{name} has no rows; {fixes[name]}")
 
 
 def _check_split(
