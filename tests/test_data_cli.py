@@ -244,7 +244,7 @@ def test_info_on_one_file_of_a_folder_data_set_says_what_to_pass(tmp_path):
         one_file: f"{one_file}: one IDX file, not a data set; pass the folder holding it and "
                   "the data set's other files",
         archive: f"{archive}: an archive, not a data set; unpack the archive (tar xf {archive}) "
-                 "and pass the folder it makes (e.g. cifar-10-batches-py)",
+                 "and pass the folder it makes (for CIFAR-10's: cifar-10-batches-py)",
     }
     for path, message in expected.items():
         result = CliRunner().invoke(data, ["info", str(path)])

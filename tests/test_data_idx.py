@@ -81,7 +81,10 @@ def test_a_given_path_without_the_files_is_an_error(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "file", "fix"),
-    [("cifar10", "cifar-10-python.tar.gz", "unpack the archive (tar xf "),
+    [("cifar10", "cifar-10-python.tar.gz", "set data.path to the folder it makes (for "
+                                           "CIFAR-10's: cifar-10-batches-py)"),
+     ("cifar10", "cifar-10-binary.tar.gz", "set data.path to the folder it makes (for "
+                                           "CIFAR-10's: cifar-10-batches-bin)"),
      ("mnist", "train-images-idx3-ubyte.gz", "set data.path to the folder holding it")],
 )
 def test_a_file_given_as_a_folder_data_sets_path_says_what_to_do_with_it(

@@ -75,8 +75,9 @@ def unpack_hint(path: str | Path, give: str) -> str:
     for ``data info``.
     """
     if str(path).lower().endswith((".tar.gz", ".tgz", ".tar")):
+        made = "cifar-10-batches-bin" if "binary" in Path(path).name else "cifar-10-batches-py"
         return (f"unpack the archive (tar xf {path}) and {give} the folder it makes "
-                "(e.g. cifar-10-batches-py)")
+                f"(for CIFAR-10's: {made})")
     return f"{give} the folder holding it and the data set's other files"
 
 
