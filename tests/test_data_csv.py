@@ -525,3 +525,12 @@ def test_labels_from_a_feature_column_suggest_another_label_column(tmp_path, hea
     assert "classes that the largest label, 60" in message, message
     assert message.endswith(f"; or, if column 0{named} holds no labels, set data.label_column "
                             "to the column that does")
+
+
+def test_a_comment_after_the_header_is_not_part_of_the_last_column_name(tmp_path):
+    """'#' starts a comment on every line, the header's included (outside quotes)."""
+    (tmp_path / "d.csv").write_text('x1,"a#b",y   # the header\n'
+                                    + "".join(f"{i},{i / 2},{i % 2}\n" for i in range(8)))
+    data = load(Spec(name="csv", path=str(tmp_path / "d.csv"), label_column="y", val_size=0),
+                seed=0, dtype=np.float64)
+    assert data.X_train.shape == (8, 2) and sorted(data.y_train.tolist()) == [0] * 4 + [1] * 4

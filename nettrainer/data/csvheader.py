@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from nettrainer.data.csvlabels import is_number, listed
-from nettrainer.data.csvlines import DELIMITER, QUOTE, first_line
+from nettrainer.data.csvlines import DELIMITER, QUOTE, first_line, without_comment
 from nettrainer.data.csvparse import cell_text, label_texts
 from nettrainer.data.npz import is_zip
 from nettrainer.errors import DataError
@@ -71,6 +71,7 @@ def first_row(path: Path, key: str) -> FirstRow:
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}; {key}); save it as "
             "UTF-8, e.g. a spreadsheet's \"CSV UTF-8\""
         ) from None
+    line = without_comment(line).rstrip()  # "x1,x2,y  # the header" names its column y
     fields = next(csv.reader([line], delimiter=DELIMITER, quotechar=QUOTE))
     if len(fields) == 1 and (other := next((c for c in OTHER_DELIMITERS if c in line), None)):
         raise DataError(

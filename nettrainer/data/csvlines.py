@@ -166,24 +166,38 @@ def line_of(path: Path, row: int, skip: int) -> int | None:
     return None
 
 
+def without_comment(line: str) -> str:
+    """Return ``line`` up to its :data:`COMMENT` outside quotes, as ``numpy.loadtxt`` reads it."""
+    return line[: _scan(line, False)[0]]
+
+
 def _ends_quoted(line: str, quoted: bool) -> bool:
     """Whether ``line`` ends inside a quoted field, read as ``numpy.loadtxt`` reads it.
 
-    ``quoted`` says whether it starts inside one. A quote opens a field only at its
-    start (or right after the quote closing it: ``""`` is a quote in the field);
-    elsewhere it is text, and :data:`COMMENT` outside quotes ends the line.
+    ``quoted`` says whether it starts inside one.
+    """
+    return _scan(line, quoted)[1]
+
+
+def _scan(line: str, quoted: bool) -> tuple[int, bool]:
+    """Return where ``line``'s row text ends and whether a quoted field is open there.
+
+    ``quoted`` says whether the line starts inside a quoted field. A quote opens a
+    field only at its start (or right after the quote closing it: ``""`` is a
+    quote in the field); elsewhere it is text, and :data:`COMMENT` outside quotes
+    ends the line.
     """
     opens = not quoted  # whether a quote here would open a quoted field
-    for char in line:
+    for index, char in enumerate(line):
         if quoted:
             quoted = char != QUOTE
             opens = not quoted
         elif char == COMMENT:
-            break
+            return index, False
         else:
             quoted = opens and char == QUOTE
             opens = char == DELIMITER
-    return quoted
+    return len(line), quoted
 
 
 def at_line(line: int | None) -> str:
