@@ -123,6 +123,8 @@ def main():
     args = parse_args()
     overrides = (["train.epochs=2"] if args.quick else []) + list(args.set)
     cfg = config.load(args.config, overrides)
+    if args.png.suffix.lower() != ".png":
+        raise NettrainerError(f"--png {args.png}: the picture is a PNG; name a .png file")
     writable_file(args.png, "--png")
     dataset = experiment.load_dataset(cfg)
     if dataset.X_test is None:

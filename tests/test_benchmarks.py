@@ -69,6 +69,7 @@ def test_throughput_refuses_bad_numbers_in_one_line(tmp_path, args, message):
          "did you mean train.learning_rate?"),
         (["--config", "nope.yaml"],
          "error: nope.yaml: no such file; check the path (configs/ holds the example configs)"),
+        (["--png", "x.gif"], "error: --png x.gif: the picture is a PNG; name a .png file"),
     ],
 )
 def test_fashion_refuses_bad_arguments_and_configs_in_one_line(tmp_path, args, message):
