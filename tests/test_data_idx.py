@@ -240,3 +240,15 @@ def pin_mnist_labels(monkeypatch, md5):
         for remote in SOURCES["mnist"].files
     )
     monkeypatch.setitem(SOURCES, "mnist", replace(SOURCES["mnist"], files=files))
+
+
+def test_test_images_of_another_size_name_the_test_images_file(tmp_path, rng):
+    write_idx_dataset(tmp_path, rng)
+    write_idx_dataset(tmp_path / "small", rng, shape=(32, 32))  # its test images replace ours
+    test_images = "t10k-images-idx3-ubyte.gz"
+    (tmp_path / "small" / test_images).replace(tmp_path / test_images)
+    with pytest.raises(DataError) as error:
+        load(Spec(name="mnist", path=str(tmp_path)), seed=0, dtype=np.float32)
+    assert str(error.value) == (
+        f"{tmp_path / 't10k-images-idx3-ubyte.gz'}: images of 32 x 32 pixels, but "
+        "train-images-idx3-ubyte.gz's are 28 x 28; both files must come from the same data set")

@@ -185,6 +185,12 @@ def read_idx_dir(
         raise DataError(f"{directory}: missing {', '.join(s + '[.gz]' for s in missing)}; {fix}")
     X_train, y_train = _read_pair(*paths["train"])  # (N, rows, cols), (N,)
     X_test, y_test = _read_pair(*paths["test"]) if with_test else (None, None)
+    if X_test is not None and X_test.shape[1:] != X_train.shape[1:]:
+        sizes = [" x ".join(map(str, X.shape[1:])) for X in (X_test, X_train)]
+        raise DataError(
+            f"{paths['test'][0]}: images of {sizes[0]} pixels, but {paths['train'][0].name}'s "
+            f"are {sizes[1]}; both files must come from the same data set"
+        )
     return RawData(
         X_train=X_train.reshape(X_train.shape[0], -1),
         y_train=y_train,
