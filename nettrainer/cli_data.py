@@ -60,7 +60,12 @@ class DownloadProgress:
                 self.bar = None
         elif total and done * PLAIN_STEPS >= (self.steps_shown + 1) * total:
             self.steps_shown = done * PLAIN_STEPS // total
-            echo(f"  {100 * done // total}% of {total / MB:.1f} MB")
+            echo(f"  {100 * done // total}% of {_size(total)}")
+
+
+def _size(count: int) -> str:
+    """Write a byte count in MB, or in kB below 0.1 MB (MNIST's label files are 5 and 29 kB)."""
+    return f"{count / MB:.1f} MB" if count >= MB / 10 else f"{count / 1e3:.1f} kB"
 
 
 @click.group()

@@ -124,7 +124,10 @@ def test_plain_progress_lines_off_a_terminal(capsys):
     for done in (0, 10, 30, 50, 99, 100):
         progress(done, 100)
     lines = capsys.readouterr().out.splitlines()
-    assert lines == ["  30% of 0.0 MB", "  50% of 0.0 MB", "  99% of 0.0 MB", "  100% of 0.0 MB"]
+    assert lines == ["  30% of 0.1 kB", "  50% of 0.1 kB", "  99% of 0.1 kB", "  100% of 0.1 kB"]
+    for done in (0, 26_421_880):  # Fashion-MNIST's training images
+        progress(done, 26_421_880)
+    assert capsys.readouterr().out == "  100% of 26.4 MB\n"
 
 
 def test_info_on_an_npz_file(tmp_path):
