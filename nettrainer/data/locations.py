@@ -68,13 +68,18 @@ def locate(name: str, path: str | None, found: Callable[[Path], Path | None]) ->
     )
 
 
+def is_archive(path: Path) -> bool:
+    """Whether ``path`` names a tar archive, as CIFAR-10 is downloaded."""
+    return path.name.lower().endswith((".tar.gz", ".tgz", ".tar"))
+
+
 def unpack_hint(path: str | Path, give: str) -> str:
     """Say what to do with a downloaded file given where its folder belongs.
 
     ``give`` says how the folder is given: ``"set data.path to"``, or ``"pass"``
     for ``data info``.
     """
-    if str(path).lower().endswith((".tar.gz", ".tgz", ".tar")):
+    if is_archive(Path(path)):
         made = "cifar-10-batches-bin" if "binary" in Path(path).name else "cifar-10-batches-py"
         return (f"unpack the archive (tar xf {path}) and {give} the folder it makes "
                 f"(for CIFAR-10's: {made})")

@@ -12,7 +12,7 @@ import numpy as np
 from nettrainer.data.cifar import cifar_format, find_cifar_dir
 from nettrainer.data.idx import SPLIT_FILES, identify, is_idx_dir, read_idx_dir
 from nettrainer.data.loader import DATASET_NAMES, read_raw
-from nettrainer.data.locations import unpack_hint
+from nettrainer.data.locations import is_archive, unpack_hint
 from nettrainer.data.npz import holds_only_test_split, read_test_npz
 from nettrainer.data.raw import SPLITS, RawData, TableColumns, check, check_test_file
 from nettrainer.errors import DataError
@@ -176,8 +176,8 @@ def _guess(target: Path, csv_options: CsvOptions) -> tuple[str, str, Callable[[]
     if target.is_file() and target.suffix.lower() in SUFFIXES:
         fmt = SUFFIXES[target.suffix.lower()]
         return fmt, fmt, _reader(fmt, target, csv_options)
-    if target.is_file() and (IDX_NAME.search(target.name) or _is_archive(target)):
-        what = "an archive" if _is_archive(target) else "one IDX file"
+    if target.is_file() and (IDX_NAME.search(target.name) or is_archive(target)):
+        what = "an archive" if is_archive(target) else "one IDX file"
         raise DataError(f"{target}: {what}, not a data set; {unpack_hint(target, 'pass')}")
     if target.is_dir() and any(IDX_NAME.search(path.name) for path in target.iterdir()):
         raise DataError(
@@ -190,9 +190,6 @@ def _guess(target: Path, csv_options: CsvOptions) -> tuple[str, str, Callable[[]
         "or a folder of IDX files or CIFAR-10 batches"
     )
 
-
-def _is_archive(path: Path) -> bool:
-    return path.name.lower().endswith((".tar.gz", ".tgz", ".tar"))
 
 
 def _reader(
