@@ -186,7 +186,11 @@ def full_disk_keeps_the_run(run_dir: Path) -> Iterator[None]:
     except OSError as error:
         if error.errno not in FULL_DISK or not (run_dir / "history.json").is_file():
             raise
-        raise CheckpointError(
-            f"{error.filename}: {error.strerror}; the run folder keeps its last saved epoch: "
-            f"free some space, then nettrainer train --resume {shlex.quote(str(run_dir))}"
-        ) from None
+        folder = shlex.quote(str(run_dir))
+        if (run_dir / "summary.json").is_file():  # it ended; only its curves were not drawn
+            fix = (f"the run ended and its files are saved: free some space, then nettrainer "
+                   f"plot {folder} draws its curves")
+        else:
+            fix = (f"the run folder keeps its last saved epoch: free some space, then "
+                   f"nettrainer train --resume {folder}")
+        raise CheckpointError(f"{error.filename}: {error.strerror}; {fix}") from None

@@ -774,6 +774,20 @@ def test_a_disk_that_fills_during_training_says_how_to_resume_the_kept_run(tmp_p
     assert summary(run_dir)["epochs_completed"] == 5
 
 
+def test_a_disk_that_fills_while_the_curves_are_drawn_says_to_plot_them(tmp_path, monkeypatch):
+    """The run has ended: resuming it would be refused, plotting is the fix."""
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "curves.png"))
+
+    monkeypatch.setattr(plots, "atomic_write", no_space)
+    result = train(tmp_path, tiny_config(tmp_path / "runs"))
+    run_dir = only_run(tmp_path / "runs")
+    assert assert_one_line_error(result) == (
+        f"error: {tmp_path / 'curves.png'}: No space left on device; the run ended and its files "
+        f"are saved: free some space, then nettrainer plot {run_dir} draws its curves")
+    assert summary(run_dir)["status"] == "completed"
+
+
 EPOCH_0_FILES = ("last.npz", "best.npz", "metrics.csv", "history.json")  # written before step 1
 
 
