@@ -5,6 +5,7 @@ data or evaluates anything; :mod:`nettrainer.plots` checks the file again with
 :func:`checked_output` when it writes.
 """
 
+import errno
 import os
 from pathlib import Path
 
@@ -32,6 +33,10 @@ def checked_output(out: str | Path) -> tuple[Path, str]:
     NettrainerError
         When ``out`` is a folder, its extension is not a picture format, or its
         folder does not exist or is a file.
+    OSError
+        When :func:`os.access` says the folder may not be written (EROFS for a
+        read-only file system, else EACCES), before any work; the write itself
+        may still fail (a full disk).
     """
     out = Path(out)
     if out.is_dir() or not out.name:
@@ -45,6 +50,11 @@ def checked_output(out: str | Path) -> tuple[Path, str]:
     problem = _folder_problem(out.parent)
     if problem is not None:
         raise NettrainerError(f"{out}: {problem}")
+    if not os.access(out.parent, os.W_OK):
+        # The write's own error, raised early: the command line names the option to write elsewhere.
+        read_only = hasattr(os, "statvfs") and os.statvfs(out.parent).f_flag & os.ST_RDONLY
+        number = errno.EROFS if read_only else errno.EACCES
+        raise OSError(number, os.strerror(number), str(out))
     return out, picture_format
 
 
@@ -89,17 +99,9 @@ def picture_path(text: str, option: str, default_name: str, base: Path | None = 
 
 
 def _folder_problem(folder: Path) -> str | None:
-    """Say why files cannot go into ``folder`` (missing, a file on its way, unwritable); else None.
-
-    Unwritable is as :func:`os.access` tells before any work; the write itself
-    may still fail (a full disk), which the command line reports too.
-    """
+    """Say why files cannot go into ``folder`` (missing, or a file on its way); None if they can."""
     if folder.is_dir():
-        if os.access(folder, os.W_OK):
-            return None
-        if hasattr(os, "statvfs") and os.statvfs(folder).f_flag & os.ST_RDONLY:  # not on Windows
-            return f"folder {folder} is on a read-only file system; pick a path elsewhere"
-        return f"folder {folder} may not be written; fix its permissions or pick another path"
+        return None
     existing = next((place for place in (folder, *folder.parents) if place.exists()), folder)
     if not existing.is_dir():
         return f"{existing} is not a folder; pick a path in an existing folder"

@@ -692,6 +692,18 @@ def test_usage_mistakes_are_one_line_naming_the_help(args, fragments):
     assert_one_line_error(invoke(*args), *fragments)
 
 
+def test_plot_into_a_read_only_run_folder_names_out_before_drawing(spiral_run, monkeypatch,
+                                                                   drawn):
+    real_access = os.access
+    monkeypatch.setattr(os, "access",
+                        lambda path, mode: mode != os.W_OK and real_access(path, mode))
+    monkeypatch.setattr(os, "statvfs", lambda path: SimpleNamespace(f_flag=os.ST_RDONLY))
+    line = assert_one_line_error(invoke("plot", spiral_run))
+    assert line == (f"error: {spiral_run / 'curves.png'}: Read-only file system; the file "
+                    "system is read-only: write elsewhere (--out FILE)"), line
+    assert drawn == []
+
+
 def test_evaluate_with_plot_before_the_run_folder_says_to_swap_them(spiral_run):
     line = assert_one_line_error(invoke("evaluate", "--plot", spiral_run))
     assert line == (f"error: Missing argument 'RUN_DIR'. --plot took {spiral_run} as its "
