@@ -416,3 +416,9 @@ def test_a_test_file_without_rows_is_refused(tmp_path):
     assert load_error(spec) == (f"{tmp_path / 't.npz'}: X_test has no rows; store its examples, "
                                 "or leave the test split out (X_test and y_test, or the "
                                 "data.test_path file)")
+
+
+def test_a_scalar_instead_of_features_is_named_before_its_rows_are_counted(tmp_path):
+    spec = save(tmp_path / "d.npz", X_train=np.float64(3), y_train=np.arange(3))
+    assert load_error(spec) == (f"{spec.path}: X_train has shape () and y_train (3,); expected "
+                                "(N, D) features and (N,) labels")

@@ -125,7 +125,6 @@ def check(raw: RawData) -> RawData:
     num_features = raw.X_train.shape[1] if raw.X_train.ndim == 2 else None
     splits = {name: pair for name in SPLITS if (pair := raw.split(name)) is not None}
     for name, (X, y) in splits.items():
-        _check_rows(X, name, raw.where(name))
         _check_split(X, y, name, raw.where(name), num_features, partial(raw.position, name))
     labels = {
         name: (y, raw.where(name), partial(raw.position, name)) for name, (_, y) in splits.items()
@@ -155,7 +154,6 @@ def check_test_file(X: np.ndarray, y: np.ndarray, where: str) -> None:
         finite, or the labels are not integers >= 0. The class rules are left to
         :func:`check` with the data file, which says what the classes are.
     """
-    _check_rows(X, "test", where)
     num_features = X.shape[1] if X.ndim == 2 else None
     _check_split(X, y, "test", where, num_features, _at_row)
     _check_finite(X, "test", where, _at_row)
@@ -189,6 +187,7 @@ def _check_split(
 ) -> None:
     """Check one split's shapes, dtypes and signs: all but the classes and finiteness."""
     _check_shapes(X, y, name, where, num_features)
+    _check_rows(X, name, where)
     _check_feature_dtype(X, name, where)
     _check_label_dtype(y, name, where)
     _check_non_negative(y, name, where, at)
